@@ -1,0 +1,45 @@
+"""One group's snapshot in, one normalised report out: parse, then resolve figures and links."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .figures import apply_figures
+from .model import Problem, Report, Snapshot
+from .parse import parse_report
+from .registry import Registry
+
+REPORT_PATH = "reports/README.md"
+ROOT = "@@ROOT@@"  # the page layer replaces this with the relative path to the site root
+
+
+def figure_base(cohort: str, group: int) -> str:
+    """Where a group's figures live in the site, as a root-relative URL prefix."""
+    return f"{ROOT}assets/figures/{cohort}/{group}"
+
+
+def normalise(snapshot: Snapshot, registry: Registry, report_path: str = REPORT_PATH) -> Report | None:
+    """The group's report at its chosen commit, parsed and with figures resolved; None without one."""
+    if snapshot.status != "ok" or snapshot.tree is None:
+        return None
+    data = snapshot.tree.read(report_path)
+    if data is None:
+        return None
+    entry = snapshot.entry
+    report = parse_report(data, registry, path=report_path, hint=entry.cohort)
+    apply_figures(
+        report,
+        snapshot.tree,
+        repo_url=entry.repo_url,
+        commit=snapshot.commit,
+        figure_base=figure_base(entry.cohort, entry.group),
+        report_path=report_path,
+    )
+    report.problems = [_owned(p, snapshot.key) for p in report.problems]
+    for answer in report.answers:
+        answer.problems = [_owned(p, snapshot.key) for p in answer.problems]
+    return report
+
+
+def _owned(problem: Problem, key: str) -> Problem:
+    return problem if problem.group else dataclasses.replace(problem, group=key)

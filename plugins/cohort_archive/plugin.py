@@ -1,0 +1,314 @@
+"""MkDocs events only: config -> files (fetch, normalise, generate) -> nav -> pages -> post_build.
+
+Everything the events call lives in MkDocs-free modules; this file wires them into MkDocs' build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.pages import Page
+
+from .archive import Archive, ReportCache, build_archive
+from .config import CohortArchiveConfig
+from .export import write_exports
+from .fetch import FetchOptions, fetch_all
+from .figures import figure_files
+from .model import Roster, Snapshot
+from .pages import urls
+from .pages.common import ANSWER_BLOCK
+from .pages.home import MARKER, build_home, fill_home
+from .pages.site import NavNode, SitePlan, plan_site
+from .registry import Registry, load_registry
+from .roster import load_rosters
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).parent / "assets"
+TRUTHY = {"1", "true", "yes", "on"}
+
+
+def split_paths(value: str | list[str]) -> list[str]:
+    """Roster paths from a list or a `:`-separated string (as `COHORT_ROSTERS` gives them)."""
+    items = value if isinstance(value, list) else str(value).split(":")
+    return [i.strip() for i in items if i and i.strip()]
+
+
+class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
+    """Turns cohort rosters into an archive of group reports inside the MkDocs site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.builds = 0
+        self.archive: Archive | None = None
+        self.plan: SitePlan | None = None
+        self.snapshots: list[Snapshot] = []
+        self.rosters: list[Roster] = []
+        self.roster_stamp: tuple = ()
+        self.cache: ReportCache | None = None
+        self.figures: dict[str, Path] = {}  # site URI -> file on disk
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.base = Path(config.config_file_path or ".").resolve().parent
+        for name in ("cohort-archive.css",):
+            if name not in config.extra_css:
+                config.extra_css.append(f"assets/cohort-archive/{name}")
+        config.extra_javascript.append("assets/cohort-archive/cohort-archive.js")
+        overrides = ASSETS / "overrides"
+        if overrides.is_dir() and self.config.search:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(overrides))
+        return config
+
+    # -- files: fetch, normalise, generate -----------------------------------------------------------
+
+    def _path(self, value: str) -> Path:
+        path = Path(os.path.expanduser(value))
+        return path if path.is_absolute() else self.base / path
+
+    def _roster_paths(self) -> list[Path]:
+        paths: list[Path] = []
+        for item in split_paths(self.config.rosters):
+            path = self._path(item)
+            paths += sorted(path.glob("*.csv")) if path.is_dir() else [path]
+        return paths
+
+    def _fetch_mode(self) -> str:
+        offline = self.config.offline
+        if os.environ.get("COHORT_OFFLINE", "").strip().lower() in TRUTHY or (
+            offline is True or str(offline).strip().lower() in TRUTHY
+        ):
+            return "offline"
+        if self.config.fetch != "auto":
+            return self.config.fetch
+        return "missing" if self.command == "serve" else "auto"
+
+    def _url_rewrites(self) -> dict[str, str]:
+        out = {}
+        for prefix, target in self.config.url_rewrites.items():
+            target = str(target)
+            if "://" not in target and not target.startswith("git@"):
+                target = self._path(target).resolve().as_uri().rstrip("/") + "/"
+            out[str(prefix)] = target
+        return out
+
+    def _registry(self) -> Registry:
+        return load_registry(self._path(self.config.templates_dir))
+
+    def _load(self) -> None:
+        """Rosters, fetch and normalise; on serve rebuilds only when a roster changed."""
+        paths = self._roster_paths()
+        stamp = tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
+        if self.archive is not None and stamp == self.roster_stamp:
+            log.info("Reusing the archive from the previous build (no fetch, no parsing)")
+            return
+        t0 = time.monotonic()
+        rosters, problems = load_rosters(paths)
+        for problem in problems:
+            log.warning(str(problem))
+        usable = [r for r in rosters if r.entries]
+        if not usable:
+            raise PluginError(
+                "cohort-archive: no usable roster among " + ", ".join(str(p) for p in paths) + " (see above)"
+            )
+        mode = self._fetch_mode() if self.archive is None else "offline"
+        cache_dir = self._path(self.config.cache_dir)
+        options = FetchOptions(
+            cache_dir=cache_dir / "repos",
+            workers=self.config.workers,
+            mode=mode,
+            token_env=self.config.token_env,
+            url_rewrites=self._url_rewrites(),
+        )
+        log.info(f"Fetching {sum(len(r.entries) for r in usable)} group repositories (mode: {mode})")
+        self.snapshots = fetch_all(usable, options, progress=log.info)
+        t1 = time.monotonic()
+        registry = self._registry()
+        if self.cache is None:
+            self.cache = ReportCache(cache_dir / "reports", _fingerprint(self._path(self.config.templates_dir)))
+        self.cache.hits = self.cache.misses = 0
+        archive = build_archive(usable, self.snapshots, registry, self.cache, progress=log.info)
+        archive.problems = [*problems, *archive.problems]
+        t2 = time.monotonic()
+        self.archive, self.rosters, self.roster_stamp = archive, usable, stamp
+        self.plan = plan_site(archive, section_size=self.config.section_size)
+        self.figures = self._materialise_figures(cache_dir / "figures")
+        self._summary(t1 - t0, t2 - t1)
+
+    def _materialise_figures(self, directory: Path) -> dict[str, Path]:
+        """Write each referenced figure once to the cache; the site copies from there."""
+        assert self.archive is not None
+        out: dict[str, Path] = {}
+        for group in self.archive.groups():
+            snap, report = group.snapshot, group.report
+            if report is None or snap.tree is None or not snap.commit:
+                continue
+            folder = directory / group.cohort / str(group.number) / snap.commit[:12]
+            for site_name, repo_path in figure_files(report).items():
+                target = folder / site_name
+                if not target.exists():
+                    data = snap.tree.read(repo_path)
+                    if data is None:
+                        continue
+                    folder.mkdir(parents=True, exist_ok=True)
+                    tmp = target.with_name(f".{site_name}.tmp")
+                    tmp.write_bytes(data)
+                    tmp.replace(target)
+                out[urls.figure(group.cohort, group.number, site_name)] = target
+        return out
+
+    def _summary(self, fetch_s: float, parse_s: float) -> None:
+        assert self.archive is not None
+        groups = self.archive.groups()
+        status = {s: sum(g.snapshot.status == s for g in groups) for s in ("ok", "unavailable", "no-report")}
+        report_problems = [p for g in groups for p in g.problems]
+        level = log.warning if self.config.strict_reports else log.info
+        for group in groups:
+            if group.snapshot.status != "ok":
+                log.info(f"{group.snapshot.key}: {group.snapshot.status}: "
+                         + "; ".join(p.message for p in group.snapshot.problems))
+        for problem in report_problems:
+            if self.config.strict_reports:
+                level(str(problem))
+            else:
+                log.debug(str(problem))
+        log.info(
+            f"{len(self.archive.cohorts)} cohorts, {len(groups)} groups: {status['ok']} ok, "
+            f"{status['unavailable']} unavailable, {status['no-report']} without report; "
+            f"{len(report_problems)} problems in reports (listed on each group page and the compliance pages); "
+            f"fetch {fetch_s:.1f} s, normalise {parse_s:.1f} s"
+        )
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        self._load()
+        assert self.plan is not None and self.archive is not None
+        self.builds += 1
+        existing = {f.src_uri for f in files}
+        if "index.md" not in existing:
+            home = build_home(self.archive.cohorts, config.site_name)
+            files.append(File.generated(config, home.uri, content=home.markdown))
+        for page in self.plan.pages:
+            if page.uri in existing:
+                log.warning(f"docs/{page.uri} hides the generated page of the same name")
+                continue
+            files.append(File.generated(config, page.uri, content=page.markdown,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        for uri, path in self.figures.items():
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for asset in sorted((ASSETS / "site").glob("*")):
+            files.append(File.generated(config, f"assets/cohort-archive/{asset.name}", abs_src_path=str(asset)))
+        return files
+
+    # -- navigation ----------------------------------------------------------------------------------
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if not self.config.enabled or self.plan is None:
+            return nav
+
+        def build(node: NavNode):
+            if node.uri is None:
+                return Section(node.title, [build(c) for c in node.children])
+            file = files.get_file_from_path(node.uri)
+            assert file is not None and file.page is not None, node.uri
+            file.page.title = node.title
+            return file.page
+
+        generated = [build(node) for node in self.plan.nav]
+        items = list(nav.items)
+        # keep hand-written pages; the archive goes after the home page
+        at = 1 if items and isinstance(items[0], Page) and items[0].is_homepage else 0
+        items[at:at] = generated
+        _add_parent_links(items)
+        pages = [p for p in _walk_pages(items)]
+        _add_previous_and_next_links(pages)
+        return Navigation(items, pages)
+
+    # -- pages ---------------------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.archive is not None and MARKER in markdown:
+            return fill_home(markdown, self.archive.cohorts, page.file.src_uri)
+        return markdown
+
+    @event_priority(50)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.archive is None or "@@" not in html and "<!--ca-" not in html:
+            return html
+        rendered = self.archive.rendered
+
+        def answer(match) -> str:
+            kind, key, number = match.group(1), match.group(2), match.group(3)
+            r = rendered.get(key)
+            if r is None:
+                return ""
+            body = r.free_form if kind == "freeform" else r.answers.get(int(number or 0))
+            return f'<div class="ca-answer">{body or ""}</div>'
+
+        html = ANSWER_BLOCK.sub(answer, html)
+        prefix = urls.root_prefix(page.url)
+        directory_urls = config.use_directory_urls
+        html = _PAGE_REF.sub(lambda m: prefix + urls.page_url(m.group(1), directory_urls), html)
+        return html.replace("@@ROOT@@", prefix)
+
+    # -- after the build -----------------------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.archive is None:
+            return
+        site = Path(config.site_dir)
+        directory_urls = config.use_directory_urls
+        built = {f for f in (p.uri for p in self.plan.pages)} if self.plan else set()
+
+        def page_url(uri: str) -> str | None:
+            return urls.page_url(uri, directory_urls) if uri in built else None
+
+        if self.config.export:
+            write_exports(self.archive, site / "export", page_url)
+        if self.config.search:
+            from .search import SearchIndexer
+
+            t0 = time.monotonic()
+            stats = SearchIndexer(site, self.archive, page_url, config).run()
+            log.info(f"Search index: {stats} in {time.monotonic() - t0:.1f} s")
+
+
+def _walk_pages(items) -> list[Page]:
+    out: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            out.append(item)
+        if getattr(item, "children", None):
+            out += _walk_pages(item.children)
+    return out
+
+
+def _fingerprint(templates_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(templates_dir.glob("*.yml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_PAGE_REF = re.compile(r"@@PAGE@@([^\"'\s<>]+\.md)")
+
