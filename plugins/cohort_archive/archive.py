@@ -111,7 +111,9 @@ def build_archive(
                 snapshot = Snapshot(
                     entry=entry,
                     status="unavailable",
-                    problems=[Problem("fetch", "no snapshot was made", group=f"{entry.cohort}/{entry.group}")],
+                    problems=[
+                        Problem("fetch", "no snapshot was made", group=f"{entry.cohort}/{entry.group}")
+                    ],
                 )
             group = Group(snapshot=snapshot)
             key = cache.key(snapshot) if snapshot.status == "ok" else None

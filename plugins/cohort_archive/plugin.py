@@ -143,7 +143,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         t1 = time.monotonic()
         registry = self._registry()
         if self.cache is None:
-            self.cache = ReportCache(cache_dir / "reports", _fingerprint(self._path(self.config.templates_dir)))
+            self.cache = ReportCache(
+                cache_dir / "reports", _fingerprint(self._path(self.config.templates_dir))
+            )
         self.cache.hits = self.cache.misses = 0
         archive = build_archive(usable, self.snapshots, registry, self.cache, progress=log.info)
         archive.problems = [*problems, *archive.problems]
@@ -183,8 +185,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         level = log.warning if self.config.strict_reports else log.info
         for group in groups:
             if group.snapshot.status != "ok":
-                log.info(f"{group.snapshot.key}: {group.snapshot.status}: "
-                         + "; ".join(p.message for p in group.snapshot.problems))
+                log.info(
+                    f"{group.snapshot.key}: {group.snapshot.status}: "
+                    + "; ".join(p.message for p in group.snapshot.problems)
+                )
         for problem in report_problems:
             if self.config.strict_reports:
                 level(str(problem))
@@ -211,12 +215,15 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             if page.uri in existing:
                 log.warning(f"docs/{page.uri} hides the generated page of the same name")
                 continue
-            files.append(File.generated(config, page.uri, content=page.markdown,
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(
+                File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+            )
         for uri, path in self.figures.items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for asset in sorted((ASSETS / "site").glob("*")):
-            files.append(File.generated(config, f"assets/cohort-archive/{asset.name}", abs_src_path=str(asset)))
+            files.append(
+                File.generated(config, f"assets/cohort-archive/{asset.name}", abs_src_path=str(asset))
+            )
         return files
 
     # -- navigation ----------------------------------------------------------------------------------
@@ -252,7 +259,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
 
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.archive is None or "@@" not in html and "<!--ca-" not in html:
+        if self.archive is None or ("@@" not in html and "<!--ca-" not in html):
             return html
         rendered = self.archive.rendered
 
@@ -311,4 +318,3 @@ def _fingerprint(templates_dir: Path) -> str:
 
 
 _PAGE_REF = re.compile(r"@@PAGE@@([^\"'\s<>]+\.md)")
-

@@ -24,17 +24,19 @@ def _group_entry(group: Group, archive: Archive, page_url: PageUrl) -> dict:
     if report is not None:
         for a in report.answers:
             spec = template.question(a.number) if template else None
-            answers.append({
-                "number": a.number,
-                "question": a.question,
-                "answered": a.answered,
-                "words": a.words,
-                "images": a.images,
-                "within_limits": a.within_limits,
-                "title": spec.title if spec else None,
-                "page": page_url(urls.group(group.cohort, group.number)),
-                "anchor": urls.question_anchor(a.number),
-            })
+            answers.append(
+                {
+                    "number": a.number,
+                    "question": a.question,
+                    "answered": a.answered,
+                    "words": a.words,
+                    "images": a.images,
+                    "within_limits": a.within_limits,
+                    "title": spec.title if spec else None,
+                    "page": page_url(urls.group(group.cohort, group.number)),
+                    "anchor": urls.question_anchor(a.number),
+                }
+            )
     return {
         "group": group.number,
         "repo_url": snap.entry.repo_url,
@@ -49,9 +51,13 @@ def _group_entry(group: Group, archive: Archive, page_url: PageUrl) -> dict:
         "answers": answers,
         "figures": summarize(report.figures) if report else {},
         "checklist": (
-            {"present": report.checklist_present, "items": len(report.checklist),
-             "checked": sum(c.checked for c in report.checklist)}
-            if report else {}
+            {
+                "present": report.checklist_present,
+                "items": len(report.checklist),
+                "checked": sum(c.checked for c in report.checklist),
+            }
+            if report
+            else {}
         ),
         "problems": [str(p) for p in group.problems],
     }
@@ -61,26 +67,30 @@ def archive_document(archive: Archive, page_url: PageUrl) -> dict:
     cohorts = []
     used: dict[str, dict[str, str | None]] = {}
     for cohort in archive.cohorts:
-        cohorts.append({
-            "id": cohort.id,
-            "title": cohort.settings.title,
-            "deadline": cohort.settings.deadline.isoformat() if cohort.settings.deadline else None,
-            "page": page_url(urls.cohort(cohort.id)),
-            "groups": [_group_entry(g, archive, page_url) for g in cohort.groups],
-            "problems": [str(p) for p in cohort.problems],
-        })
+        cohorts.append(
+            {
+                "id": cohort.id,
+                "title": cohort.settings.title,
+                "deadline": cohort.settings.deadline.isoformat() if cohort.settings.deadline else None,
+                "page": page_url(urls.cohort(cohort.id)),
+                "groups": [_group_entry(g, archive, page_url) for g in cohort.groups],
+                "problems": [str(p) for p in cohort.problems],
+            }
+        )
         ids = {a.question for g in cohort.groups if g.report for a in g.report.answers}
         for qid in ids:
             used.setdefault(qid, {})[cohort.id] = page_url(urls.question(cohort.id, qid))
     questions = []
     for topic in archive.registry.topics.values():
-        questions.append({
-            "id": topic.id,
-            "title": topic.title,
-            "numbers": dict(topic.numbers),
-            "page": page_url(urls.topic(topic.id)) if topic.id in used else None,
-            "pages": used.get(topic.id, {}),
-        })
+        questions.append(
+            {
+                "id": topic.id,
+                "title": topic.title,
+                "numbers": dict(topic.numbers),
+                "page": page_url(urls.topic(topic.id)) if topic.id in used else None,
+                "pages": used.get(topic.id, {}),
+            }
+        )
     return {
         "schema": SCHEMA,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -90,8 +100,20 @@ def archive_document(archive: Archive, page_url: PageUrl) -> dict:
     }
 
 
-CSV_FIELDS = ["cohort", "group", "status", "template", "number", "question", "title", "answered", "words",
-              "images", "within_limits", "page"]
+CSV_FIELDS = [
+    "cohort",
+    "group",
+    "status",
+    "template",
+    "number",
+    "question",
+    "title",
+    "answered",
+    "words",
+    "images",
+    "within_limits",
+    "page",
+]
 
 
 def write_exports(archive: Archive, out_dir: Path, page_url: PageUrl) -> dict:
@@ -107,11 +129,20 @@ def write_exports(archive: Archive, out_dir: Path, page_url: PageUrl) -> dict:
         for cohort in doc["cohorts"]:
             for group in cohort["groups"]:
                 for a in group["answers"]:
-                    writer.writerow({
-                        "cohort": cohort["id"], "group": group["group"], "status": group["status"],
-                        "template": group["template"], "number": a["number"], "question": a["question"],
-                        "title": a["title"], "answered": a["answered"], "words": a["words"],
-                        "images": a["images"], "within_limits": a["within_limits"],
-                        "page": f"{a['page']}#{a['anchor']}",
-                    })
+                    writer.writerow(
+                        {
+                            "cohort": cohort["id"],
+                            "group": group["group"],
+                            "status": group["status"],
+                            "template": group["template"],
+                            "number": a["number"],
+                            "question": a["question"],
+                            "title": a["title"],
+                            "answered": a["answered"],
+                            "words": a["words"],
+                            "images": a["images"],
+                            "within_limits": a["within_limits"],
+                            "page": f"{a['page']}#{a['anchor']}",
+                        }
+                    )
     return doc

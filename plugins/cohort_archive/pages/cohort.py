@@ -6,7 +6,7 @@ import html
 from collections import Counter
 
 from ..metrics import group_metrics
-from ..model import Cohort, Group
+from ..model import Cohort
 from ..registry import Registry
 from . import urls
 from .common import PageSpec, esc, percent, share, status_label
@@ -36,20 +36,41 @@ def build_overview(cohort: Cohort) -> PageSpec:
         out.append(f'!!! warning "Roster: {len(cohort.problems)} rows skipped"\n')
         out += [f"    - {esc(str(p))}" for p in cohort.problems]
         out.append("")
-    header = ["Group", "Repository", "Commit date", "Answered", "Within limits", "Figures", "Missing",
-              "Checklist", "Problems", "Status"]
+    header = [
+        "Group",
+        "Repository",
+        "Commit date",
+        "Answered",
+        "Within limits",
+        "Figures",
+        "Missing",
+        "Checklist",
+        "Problems",
+        "Status",
+    ]
     rows = []
     for group in cohort.groups:
         m = group_metrics(group)
         repo, _ = repo_links(group)
         date = group.snapshot.commit_date.date().isoformat() if group.snapshot.commit_date else "–"
-        checklist = percent(m.checklist_share) if group.report and group.report.checklist_present else "removed"
+        checklist = (
+            percent(m.checklist_share) if group.report and group.report.checklist_present else "removed"
+        )
         link = urls.link(uri, urls.group(cohort.id, group.number))
-        rows.append([
-            f"[{group.number}]({link})", repo, date, share(m.answered, m.questions), share(m.within, m.limited),
-            m.figures_resolved, m.figures_missing, checklist if group.report else "–", m.problems,
-            status_label(group),
-        ])
+        rows.append(
+            [
+                f"[{group.number}]({link})",
+                repo,
+                date,
+                share(m.answered, m.questions),
+                share(m.within, m.limited),
+                m.figures_resolved,
+                m.figures_missing,
+                checklist if group.report else "–",
+                m.problems,
+                status_label(group),
+            ]
+        )
     out.append('<div class="ca-sortable" markdown>\n')
     out.append("| " + " | ".join(header) + " |\n|" + "|".join("---" for _ in header) + "|")
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -65,8 +86,10 @@ def build_questions_index(cohort: Cohort, questions: list) -> PageSpec:
         answered = sum(a.answered for _, a in entries)
         within = sum(bool(a.within_limits) for _, a in entries if a.answered)
         link = urls.link(uri, urls.question(cohort.id, spec.id))
-        rows.append(f"| Q{spec.number} | [{esc(spec.title)}]({link}) | {share(answered, len(entries))} | "
-                    f"{share(within, answered) if spec.limits.describe() != 'no limits' else '–'} |")
+        rows.append(
+            f"| Q{spec.number} | [{esc(spec.title)}]({link}) | {share(answered, len(entries))} | "
+            f"{share(within, answered) if spec.limits.describe() != 'no limits' else '–'} |"
+        )
     out.append("| # | Question | Answered | Within limits |\n|---|---|---|---|\n" + "\n".join(rows) + "\n")
     return PageSpec(uri, "Questions", "\n".join(out))
 
@@ -98,12 +121,16 @@ def build_checklist(cohort: Cohort, registry: Registry) -> PageSpec:
     for mod in sorted(by_module, key=lambda m: int(m[1:]) if m[1:].isdigit() else 999):
         n = sum(1 for g in reports if ticked[g.snapshot.key] & by_module[mod])
         pct = round(100 * n / len(reports))
-        out.append(f'<div class="ca-bar"><span class="ca-bar-label">{mod}</span>'
-                   f'<span class="ca-bar-track"><span class="ca-bar-fill" style="width:{pct}%"></span></span>'
-                   f'<span class="ca-bar-value">{pct} % ({n})</span></div>')
+        out.append(
+            f'<div class="ca-bar"><span class="ca-bar-label">{mod}</span>'
+            f'<span class="ca-bar-track"><span class="ca-bar-fill" style="width:{pct}%"></span></span>'
+            f'<span class="ca-bar-value">{pct} % ({n})</span></div>'
+        )
     out.append("</div>\n")
     out.append("## Items\n")
-    out.append('<div class="ca-heatmap-wrap"><table class="ca-heatmap"><thead><tr><th>Item</th><th>Share</th>')
+    out.append(
+        '<div class="ca-heatmap-wrap"><table class="ca-heatmap"><thead><tr><th>Item</th><th>Share</th>'
+    )
     for g in reports:
         href = "@@PAGE@@" + urls.group(cohort.id, g.number)
         out.append(f'<th><a href="{href}">{g.number}</a></th>')
@@ -112,8 +139,10 @@ def build_checklist(cohort: Cohort, registry: Registry) -> PageSpec:
         n = sum(1 for g in reports if key in ticked[g.snapshot.key])
         tags = f" ({', '.join(modules[key])})" if modules[key] else ""
         out.append(f"<tr><th>{esc_html(text)}{tags}</th><td>{round(100 * n / len(reports))} %</td>")
-        out += ['<td class="ca-on"></td>' if key in ticked[g.snapshot.key] else '<td class="ca-off"></td>'
-                for g in reports]
+        out += [
+            '<td class="ca-on"></td>' if key in ticked[g.snapshot.key] else '<td class="ca-off"></td>'
+            for g in reports
+        ]
         out.append("</tr>")
     out.append("</tbody></table></div>\n")
     return PageSpec(uri, "Checklist", "\n".join(out))
@@ -126,9 +155,11 @@ def esc_html(text: str) -> str:
 def build_compliance(cohort: Cohort, registry: Registry) -> PageSpec:
     """The grading aid: what is outside the course's rules, per group, linking to the exact answer."""
     uri = urls.compliance(cohort.id)
-    out = [f"# Compliance · {esc(cohort.settings.title)}\n",
-           "Answers outside the word/image limits that year's `report.py` checks, unanswered questions, "
-           "missing figures and template mismatches, per group.\n"]
+    out = [
+        f"# Compliance · {esc(cohort.settings.title)}\n",
+        "Answers outside the word/image limits that year's `report.py` checks, unanswered questions, "
+        "missing figures and template mismatches, per group.\n",
+    ]
     rows = []
     for group in cohort.groups:
         link = urls.link(uri, urls.group(cohort.id, group.number))
@@ -137,16 +168,20 @@ def build_compliance(cohort: Cohort, registry: Registry) -> PageSpec:
             rows.append(f"| [{group.number}]({link}) | {status_label(group)} | | | | |")
             continue
 
-        def q(n: int) -> str:
-            return f"[Q{n}]({urls.link(uri, urls.group(cohort.id, group.number), urls.question_anchor(n))})"
+        def q(n: int, target: str = urls.group(cohort.id, group.number)) -> str:
+            return f"[Q{n}]({urls.link(uri, target, urls.question_anchor(n))})"
 
         outside = [
             f"{q(a.number)} ({a.words} w, {a.images} img)"
-            for a in report.answers if a.answered and a.within_limits is False
+            for a in report.answers
+            if a.answered and a.within_limits is False
         ]
         unanswered = [q(a.number) for a in report.answers if not a.answered]
-        missing = [f"`{esc(f.ref)}`" if "`" not in f.ref else esc(f.ref)
-                   for f in report.figures if f.status in ("missing", "unsafe")]
+        missing = [
+            f"`{esc(f.ref)}`" if "`" not in f.ref else esc(f.ref)
+            for f in report.figures
+            if f.status in ("missing", "unsafe")
+        ]
         expected = _expected_template(cohort, registry)
         mismatch = ""
         if report.template is None:
@@ -154,13 +189,17 @@ def build_compliance(cohort: Cohort, registry: Registry) -> PageSpec:
         elif expected and report.template != expected:
             mismatch = esc(report.template)
         if outside or unanswered or missing or mismatch:
-            rows.append(f"| [{group.number}]({link}) | {', '.join(outside) or '–'} | "
-                        f"{', '.join(unanswered) or '–'} | {', '.join(missing) or '–'} | {mismatch or '–'} | "
-                        f"{len(group.problems)} |")
+            rows.append(
+                f"| [{group.number}]({link}) | {', '.join(outside) or '–'} | "
+                f"{', '.join(unanswered) or '–'} | {', '.join(missing) or '–'} | {mismatch or '–'} | "
+                f"{len(group.problems)} |"
+            )
     out.append(f"{len(rows)} of {len(cohort.groups)} groups have something to look at.\n")
     out.append('<div class="ca-sortable" markdown>\n')
-    out.append("| Group | Outside limits | Unanswered | Missing figures | Template | Problems |\n"
-               "|---|---|---|---|---|---|")
+    out.append(
+        "| Group | Outside limits | Unanswered | Missing figures | Template | Problems |\n"
+        "|---|---|---|---|---|---|"
+    )
     out += rows
     out.append("\n</div>\n")
     return PageSpec(uri, "Compliance", "\n".join(out))

@@ -10,6 +10,7 @@ from . import urls
 from .common import PageSpec, answer_block, esc, free_form_block, percent, problems_admonition, share
 
 REPORT_PATH = "reports/README.md"
+GROUP_INFO = {"group-number", "student-numbers"}  # shown under "Group information", not as answers
 
 
 def group_title(group: Group) -> str:
@@ -56,17 +57,28 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
             ("Report", source),
             ("Template", esc(template)),
             ("Answered", f"{share(m.answered, m.questions)} · within limits {share(m.within, m.limited)}"),
-            ("Figures", f"{m.figures_resolved} resolved · {m.figures_missing} missing · "
-                        f"{m.figures_external} external"),
-            ("Checklist", f"{share(m.checklist_checked, m.checklist_items)} ticked "
-                          f"({percent(m.checklist_share)})" if report.checklist_present else "removed"),
+            (
+                "Figures",
+                f"{m.figures_resolved} resolved · {m.figures_missing} missing · "
+                f"{m.figures_external} external",
+            ),
+            (
+                "Checklist",
+                f"{share(m.checklist_checked, m.checklist_items)} ticked ({percent(m.checklist_share)})"
+                if report.checklist_present
+                else "removed",
+            ),
         ]
     out.append("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
     if snap.status == "unavailable":
-        out.append('!!! failure "Repository unavailable"\n\n    The repository could not be fetched; see the '
-                   "problems above. The rest of the archive is unaffected.\n")
+        out.append(
+            '!!! failure "Repository unavailable"\n\n    The repository could not be fetched; see the '
+            "problems above. The rest of the archive is unaffected.\n"
+        )
     elif snap.status == "no-report":
-        out.append(f'!!! failure "No report"\n\n    The repository has no `{REPORT_PATH}` at the used commit.\n')
+        out.append(
+            f'!!! failure "No report"\n\n    The repository has no `{REPORT_PATH}` at the used commit.\n'
+        )
     if report is None:
         return PageSpec(uri, group_title(group), "\n".join(out))
 
@@ -82,13 +94,15 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
         section = None
         for spec in template.questions:
             answer = report.answer(spec.number)
-            if answer is None or spec.number <= 2:
+            if answer is None or spec.id in GROUP_INFO:
                 continue
             if spec.section != section:
                 section = spec.section
                 out.append(f"## {esc(section)}\n")
             anchor = urls.question_anchor(spec.number)
-            others = urls.link(uri, urls.question(cohort.id, spec.id), urls.group_anchor(cohort.id, group.number))
+            others = urls.link(
+                uri, urls.question(cohort.id, spec.id), urls.group_anchor(cohort.id, group.number)
+            )
             out.append(f"### Q{spec.number} · {esc(spec.title)} {{#{anchor}}}\n")
             out.append(f'<a id="{spec.id}"></a>')
             out.append(f"{answer_meta(answer, spec.limits.describe())} · [every group's answer]({others})\n")

@@ -27,7 +27,11 @@ def cohorts_table(cohorts: list[Cohort], from_uri: str = "index.md") -> str:
             f"{esc(templates)} | {deadline} | {percent(answered / questions if questions else None)} | "
             f"{percent(within / limited if limited else None)} |"
         )
-    header = "| Cohort | Groups | With report | Template | Deadline | Answered | Within limits |\n" + "|---" * 7 + "|\n"
+    header = (
+        "| Cohort | Groups | With report | Template | Deadline | Answered | Within limits |\n"
+        + "|---" * 7
+        + "|\n"
+    )
     return header + "\n".join(rows) + "\n"
 
 

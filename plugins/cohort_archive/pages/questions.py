@@ -9,7 +9,9 @@ from . import urls
 from .common import PageSpec, answer_block, esc, percent, share
 
 
-def cohort_questions(cohort: Cohort, registry: Registry) -> list[tuple[QuestionSpec, list[tuple[Group, Answer]]]]:
+def cohort_questions(
+    cohort: Cohort, registry: Registry
+) -> list[tuple[QuestionSpec, list[tuple[Group, Answer]]]]:
     """Each question any group of the cohort answered against, in template order, with its answers.
 
     A cohort can mix template versions (groups reuse old repos); questions are joined by canonical id
@@ -80,7 +82,9 @@ def build_question_page(
 
 
 def build_topic_page(
-    topic_id: str, per_cohort: list[tuple[Cohort, QuestionSpec, list[tuple[Group, Answer]]]], registry: Registry
+    topic_id: str,
+    per_cohort: list[tuple[Cohort, QuestionSpec, list[tuple[Group, Answer]]]],
+    registry: Registry,
 ) -> PageSpec:
     """One canonical question over every cohort, a section per cohort."""
     uri = urls.topic(topic_id)
@@ -94,7 +98,9 @@ def build_topic_page(
         rows.append(
             f"| [{esc(cohort.settings.title)}]({link}) | Q{spec.number} | {share(m.answered, m.groups)} | {median} |"
         )
-    out.append("| Cohort | Question | Answered | Median words |\n|---|---|---|---|\n" + "\n".join(rows) + "\n")
+    out.append(
+        "| Cohort | Question | Answered | Median words |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
     for cohort, spec, entries in per_cohort:
         out.append(f"## {esc(cohort.settings.title)} · Q{spec.number} {{#{cohort.id}}}\n")
         out.append("> " + esc(spec.prompt) + "\n")
@@ -105,12 +111,16 @@ def build_topic_page(
     return PageSpec(uri, topic.title, "\n".join(out))
 
 
-def build_topics_index(topics: list[tuple[str, list[tuple[Cohort, QuestionSpec]]]], registry: Registry) -> PageSpec:
+def build_topics_index(
+    topics: list[tuple[str, list[tuple[Cohort, QuestionSpec]]]], registry: Registry
+) -> PageSpec:
     uri = urls.topics()
     out = ["# Questions across cohorts\n", "Each question followed over every cohort, by topic.\n"]
     rows = []
     for topic_id, where in topics:
         numbers = ", ".join(f"{esc(c.settings.title)}: Q{s.number}" for c, s in where)
-        rows.append(f"| [{esc(registry.topics[topic_id].title)}]({urls.link(uri, urls.topic(topic_id))}) | {numbers} |")
+        rows.append(
+            f"| [{esc(registry.topics[topic_id].title)}]({urls.link(uri, urls.topic(topic_id))}) | {numbers} |"
+        )
     out.append("| Topic | Question per cohort |\n|---|---|\n" + "\n".join(rows) + "\n")
     return PageSpec(uri, "Across cohorts", "\n".join(out))

@@ -53,18 +53,30 @@ def plan_site(archive: Archive, *, section_size: int = 40) -> SitePlan:
         group_nodes = [NavNode(p.title, p.uri) for p in group_pages]
         if len(group_nodes) > section_size:
             group_nodes = [
-                NavNode(f"Groups {chunk[0].number}–{chunk[-1].number}", None,
-                        [NavNode(f"Group {g.number}", urls.group(cohort.id, g.number)) for g in chunk])
+                NavNode(
+                    f"Groups {chunk[0].number}–{chunk[-1].number}",
+                    None,
+                    [NavNode(f"Group {g.number}", urls.group(cohort.id, g.number)) for g in chunk],
+                )
                 for chunk in _chunks(cohort.groups, section_size)
             ]
-        nav.append(NavNode(cohort.settings.title, None, [
-            NavNode("Overview", overview.uri),
-            NavNode("Groups", None, group_nodes),
-            NavNode("Questions", None, [NavNode("All questions", q_index.uri)]
-                    + [NavNode(p.title, p.uri) for p in q_pages]),
-            NavNode("Checklist", checklist.uri),
-            NavNode("Compliance", compliance.uri),
-        ]))
+        nav.append(
+            NavNode(
+                cohort.settings.title,
+                None,
+                [
+                    NavNode("Overview", overview.uri),
+                    NavNode("Groups", None, group_nodes),
+                    NavNode(
+                        "Questions",
+                        None,
+                        [NavNode("All questions", q_index.uri)] + [NavNode(p.title, p.uri) for p in q_pages],
+                    ),
+                    NavNode("Checklist", checklist.uri),
+                    NavNode("Compliance", compliance.uri),
+                ],
+            )
+        )
 
     topic_pages = []
     index_entries = []
@@ -76,6 +88,11 @@ def plan_site(archive: Archive, *, section_size: int = 40) -> SitePlan:
     if topic_pages:
         index = build_topics_index(index_entries, registry)
         pages += [index, *topic_pages]
-        nav.append(NavNode("Across cohorts", None,
-                           [NavNode("All topics", index.uri)] + [NavNode(p.title, p.uri) for p in topic_pages]))
+        nav.append(
+            NavNode(
+                "Across cohorts",
+                None,
+                [NavNode("All topics", index.uri)] + [NavNode(p.title, p.uri) for p in topic_pages],
+            )
+        )
     return SitePlan(pages=pages, nav=nav)

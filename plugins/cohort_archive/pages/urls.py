@@ -72,5 +72,4 @@ def page_url(uri: str, use_directory_urls: bool = True) -> str:
 
 def root_prefix(url: str) -> str:
     """The relative path from a page URL to the site root ("" for the home page)."""
-    depth = url.count("/") if url.endswith("/") else url.count("/")
-    return "../" * depth
+    return "../" * url.count("/")

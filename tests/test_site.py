@@ -1,0 +1,191 @@
+"""Whole-site checks on real `mkdocs build` output: the demo archive and the real corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.imgs: list[str] = []
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "img" and a.get("src"):
+            self.imgs.append(a["src"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+
+def refs(page: Path) -> _Refs:
+    parser = _Refs()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def local_target(site: Path, page: Path, url: str) -> Path | None:
+    """The file a local URL on `page` points at, or None for external/anchor-only URLs."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = (page.parent / unquote(parts.path)).resolve()
+    if url.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+def html_pages(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*.html") if "pagefind" not in p.parts]
+
+
+def check_local_refs(site: Path) -> list[str]:
+    broken = []
+    for page in html_pages(site):
+        r = refs(page)
+        for url in r.imgs + r.links:
+            target = local_target(site, page, url)
+            if target is not None and not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {url}")
+    return broken
+
+
+def export(site: Path) -> dict:
+    return json.loads((site / "export" / "archive.json").read_text())
+
+
+def group_page(site: Path, page_url: str) -> Path:
+    return site / page_url / "index.html"
+
+
+def question_page_groups(site: Path, cohort: str, question: str) -> set[int]:
+    page = site / cohort / "questions" / question / "index.html"
+    ids = refs(page).ids
+    return {int(m.group(1)) for i in ids if (m := re.fullmatch(rf"{re.escape(cohort)}-group-(\d+)", i))}
+
+
+# --- the demo ---------------------------------------------------------------------------------------
+
+
+def test_demo_builds_strict_and_exports_every_group(demo_site: Path) -> None:
+    doc = export(demo_site)
+    assert doc["schema"] == 1
+    groups = [g for c in doc["cohorts"] for g in c["groups"]]
+    assert len(doc["cohorts"]) == 4
+    assert {g["status"] for g in groups} >= {"ok", "unavailable", "no-report"}
+    for g in groups:
+        assert g["page"], g
+        assert group_page(demo_site, g["page"]).exists(), g["page"]
+        if g["status"] == "ok":
+            assert g["commit"] and g["commit_date"]
+    assert (demo_site / "export" / "answers.csv").read_text().startswith("cohort,group,")
+
+
+def test_demo_has_no_broken_local_links_or_images(demo_site: Path) -> None:
+    assert check_local_refs(demo_site) == []
+
+
+def test_demo_question_pages_show_every_answering_group(demo_site: Path) -> None:
+    doc = export(demo_site)
+    for cohort in doc["cohorts"]:
+        answered: dict[str, set[int]] = {}
+        for g in cohort["groups"]:
+            for a in g["answers"]:
+                if a["answered"]:
+                    answered.setdefault(a["question"], set()).add(g["group"])
+        for question, groups in answered.items():
+            assert question_page_groups(demo_site, cohort["id"], question) == groups, (cohort["id"], question)
+
+
+def test_demo_group_page_has_anchors_meta_and_problems(demo_site: Path) -> None:
+    doc = export(demo_site)
+    g = next(g for c in doc["cohorts"] for g in c["groups"] if g["status"] == "ok" and g["problems"])
+    page = group_page(demo_site, g["page"])
+    text = page.read_text()
+    r = refs(page)
+    for a in g["answers"]:
+        if a["question"] not in ("group-number", "student-numbers"):
+            assert f"q{a['number']}" in r.ids
+    assert "admonition" in text and "problem" in text.lower()
+    assert "words" in text
+
+
+def test_demo_unavailable_group_has_a_page_saying_so(demo_site: Path) -> None:
+    doc = export(demo_site)
+    g = next(g for c in doc["cohorts"] for g in c["groups"] if g["status"] == "unavailable")
+    assert "unavailable" in group_page(demo_site, g["page"]).read_text().lower()
+
+
+def test_demo_sanitises_student_html(demo_site: Path) -> None:
+    for page in html_pages(demo_site):
+        if "/groups/" not in str(page) and "/questions/" not in str(page):
+            continue
+        text = page.read_text()
+        for m in re.finditer(r"<script\b[^>]*>(.*?)</script>", text, re.S):
+            assert "alert(" not in m.group(1), page
+        assert "onerror=" not in text, page
+        assert 'href="javascript:' not in text.lower(), page
+
+
+def test_demo_cross_cohort_topic_page(demo_site: Path) -> None:
+    doc = export(demo_site)
+    deploy = next(q for q in doc["questions"] if q["id"] == "deploy-model")
+    assert deploy["numbers"]["2024-january"] == 22 and deploy["numbers"]["2025-january"] == 24
+    assert deploy["page"] and set(deploy["pages"]) >= {"2024-january", "2025-january"}
+    text = (demo_site / deploy["page"] / "index.html").read_text()
+    assert "Q22" in text and "Q24" in text
+
+
+# --- the real corpus --------------------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+def test_corpus_every_group_has_a_page_and_question_pages_are_complete(corpus_site: Path) -> None:
+    doc = export(corpus_site)
+    groups = [(c["id"], g) for c in doc["cohorts"] for g in c["groups"]]
+    assert len(groups) == 32
+    assert all(g["status"] == "ok" and g["commit"] for _, g in groups)
+    for _, g in groups:
+        assert group_page(corpus_site, g["page"]).exists()
+    for cohort in doc["cohorts"]:
+        answered: dict[str, set[int]] = {}
+        for g in cohort["groups"]:
+            for a in g["answers"]:
+                if a["answered"]:
+                    answered.setdefault(a["question"], set()).add(g["group"])
+        for question, gs in answered.items():
+            assert question_page_groups(corpus_site, cohort["id"], question) == gs, (cohort["id"], question)
+
+
+@pytest.mark.corpus
+def test_corpus_deployment_topic_spans_renumbered_questions(corpus_site: Path) -> None:
+    doc = export(corpus_site)
+    deploy = next(q for q in doc["questions"] if q["id"] == "deploy-model")
+    page = corpus_site / deploy["page"] / "index.html"
+    ids = refs(page).ids
+    text = page.read_text()
+    for cohort in doc["cohorts"]:
+        for g in cohort["groups"]:
+            a = next((a for a in g["answers"] if a["question"] == "deploy-model"), None)
+            if a and a["answered"]:
+                assert f"{cohort['id']}-group-{g['group']}" in ids
+                expected = 22 if g["template"] in ("2023-january", "2024-january") else 24
+                assert a["number"] == expected
+    assert "Q22" in text and "Q24" in text
+
+
+@pytest.mark.corpus
+def test_corpus_site_has_no_broken_local_links_or_images(corpus_site: Path) -> None:
+    assert check_local_refs(corpus_site) == []

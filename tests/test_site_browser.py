@@ -1,0 +1,63 @@
+"""What a person sees, in a real Chromium: overview -> group -> question, and the sortable table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import screenshot, serve_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_overview_group_question_journey(demo_site: Path, chromium) -> None:
+    with serve_site(demo_site) as base:
+        page = chromium.new_page()
+        page.goto(base + "2025-january/")
+        screenshot(page, "overview")
+        # a group with figures: the first row whose "Figures" cell is not 0
+        rows = page.locator(".ca-sortable table tbody tr")
+        assert rows.count() >= 3
+        headers = [h.inner_text().strip() for h in page.locator(".ca-sortable table thead th").all()]
+        fig_col = headers.index("Figures")
+        target = None
+        for i in range(rows.count()):
+            if rows.nth(i).locator("td").nth(fig_col).inner_text().strip() not in ("0", ""):
+                target = rows.nth(i)
+                break
+        assert target is not None, "no group with figures in the 2025 demo cohort"
+        target.locator("td").first.locator("a").click()
+        page.wait_for_load_state("load")
+        assert "/2025-january/groups/" in page.url
+        img = page.locator(".ca-answer img").first
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+        screenshot(page, "group")
+        # from a question on the group page to the question page with every group's answer
+        page.locator('a:has-text("every group\'s answer")').first.click()
+        page.wait_for_load_state("load")
+        assert "/2025-january/questions/" in page.url
+        answers = page.locator(".ca-answer")
+        assert answers.count() >= 2, "the question page should show other groups' answers"
+        screenshot(page, "question")
+
+
+def test_overview_table_sorts_by_clicked_column(demo_site: Path, chromium) -> None:
+    with serve_site(demo_site) as base:
+        page = chromium.new_page()
+        page.goto(base + "2025-january/")
+        table = page.locator(".ca-sortable table").first
+
+        def column(i: int) -> list[str]:
+            return [c.inner_text().strip() for c in table.locator(f"tbody tr td:nth-child({i + 1})").all()]
+
+        headers = [h.inner_text().strip() for h in table.locator("thead th").all()]
+        i = headers.index("Group")
+        table.locator("thead th").nth(i).click()
+        ascending = [int(v) for v in column(i)]
+        assert ascending == sorted(ascending)
+        table.locator("thead th").nth(i).click()
+        descending = [int(v) for v in column(i)]
+        assert descending == sorted(descending, reverse=True)
+        screenshot(page, "overview-sorted")
