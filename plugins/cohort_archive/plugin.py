@@ -152,6 +152,12 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         t2 = time.monotonic()
         self.archive, self.rosters, self.roster_stamp = archive, usable, stamp
         self.plan = plan_site(archive, section_size=self.config.section_size)
+        if self.config.search:
+            from .search import search_page
+
+            page = search_page()
+            self.plan.pages.append(page)
+            self.plan.nav.append(NavNode(page.title, page.uri))
         self.figures = self._materialise_figures(cache_dir / "figures")
         self._summary(t1 - t0, t2 - t1)
 
