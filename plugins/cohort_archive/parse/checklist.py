@@ -1,0 +1,66 @@
+"""The project checklist at the top of a report: items, ticks, and the registry items they are."""
+
+from __future__ import annotations
+
+import re
+
+from cohort_archive.model import ChecklistEntry, ChecklistItemSpec
+from cohort_archive.registry.detect import align
+from cohort_archive.registry.document import Document
+from cohort_archive.registry.text import similarity, tokens
+
+# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, or a bare `[x]`. A box holding
+# x/X/✓/✔/✅ is ticked; anything else (`-`, `~`, `%`: partly done) is not.
+_ITEM = re.compile(r"^[ \t]{0,3}(?:[*+-][ \t]*)?\[([^\]\n]{0,5})\](?!\()[ \t]*(.+)$")
+_TICK = re.compile(r"[xX✓✔✅]")
+_BULLET = re.compile(r"^[ \t]{0,3}[*+-][ \t]+(?!\[)(.+)$")
+_MODULES = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)\s*$")
+MATCH_THRESHOLD = 0.6
+
+
+def parse_checklist(
+    doc: Document, end: int, items: tuple[ChecklistItemSpec, ...]
+) -> tuple[list[ChecklistEntry], bool]:
+    """Checklist entries found before line `end` (the first question), and whether a checklist is there.
+
+    Boxed lines are always entries; plain bullets only when they match a registry item (a checklist
+    whose boxes were deleted). Entries are matched to the registry items in order, fuzzily.
+    """
+    start = next((h.line for h in doc.headings if h.line < end and "checklist" in h.text.lower()), 0)
+    raw: list[tuple[str, bool, bool]] = []  # text, checked, boxed
+    lines = doc.lines
+    i = start
+    while i < end:
+        line = lines[i]
+        boxed = _ITEM.match(line)
+        bullet = None if boxed else _BULLET.match(line)
+        if doc.code[i] or not (boxed or bullet):
+            i += 1
+            continue
+        text = (boxed.group(2) if boxed else bullet.group(1)).strip()  # type: ignore[union-attr]
+        while i + 1 < end and lines[i + 1].startswith((" ", "\t")) and lines[i + 1].strip():
+            nxt = lines[i + 1]
+            if _ITEM.match(nxt) or _BULLET.match(nxt.lstrip()):
+                break
+            text += " " + nxt.strip()
+            i += 1
+        raw.append((text, bool(boxed and _TICK.search(boxed.group(1))), bool(boxed)))
+        i += 1
+    words = [tokens(_MODULES.sub("", text)) for text, _, _ in raw]
+    specs = [tokens(item.text) for item in items]
+    sims = [[similarity(w, s) for s in specs] for w in words]
+    chosen = align(sims, MATCH_THRESHOLD) if specs and words else [None] * len(raw)
+    entries = []
+    for (text, checked, boxed), j in zip(raw, chosen, strict=True):
+        if j is None and not boxed:
+            continue  # an ordinary bullet, not a checklist item
+        spec = items[j] if j is not None else None
+        modules = spec.modules if spec else _modules(text)
+        entries.append(ChecklistEntry(spec.id if spec else None, text, checked, modules))
+    present = sum(e.item is not None for e in entries) >= 3 or sum(1 for *_, b in raw if b) >= 3
+    return (entries if present else []), present
+
+
+def _modules(text: str) -> tuple[str, ...]:
+    m = _MODULES.search(text)
+    return tuple(re.findall(r"M\d+", m.group(1))) if m else ()

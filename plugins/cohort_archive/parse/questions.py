@@ -1,0 +1,184 @@
+"""Where each question of a template sits in a report, and the raw lines of its answer.
+
+A question is anchored at its prompt (found fuzzily by the registry's alignment), started at the heading
+just above it, whatever that heading says (`### Question 18 TODO`), and failing a prompt at a
+`Question N` heading. It runs to the next question, or to the next section's heading when the next
+question opens a new section. Inside, the template's blockquote (prompt, length hint, example) is
+skipped; what follows `Answer:` is the answer, inside the quote (markers stripped) or after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cohort_archive.model import QuestionSpec, Template
+from cohort_archive.registry.detect import Match
+from cohort_archive.registry.document import Document, Paragraph, is_quoted, strip_quote
+from cohort_archive.registry.text import normalise, similarity, tokens
+
+_ANSWER = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*answer[ \t]*:[ \t]*(?:\*\*|__|\*|_)?[ \t]?(.*)$", re.I)
+_HINT = re.compile(r"^[\s*_]*(?:recommended\s+)?answer\s+length\b", re.I)
+_EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
+_ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
+
+
+@dataclass
+class Located:
+    """One question's place in the document."""
+
+    spec: QuestionSpec
+    start: int | None = None  # first line (the heading, or the prompt when no heading), None: not found
+    end: int | None = None
+    prompt: Paragraph | None = None
+    heading: str | None = None  # the heading text as written, when there is one
+
+
+def locate(doc: Document, template: Template, match: Match) -> list[Located]:
+    """Place every question of the template in the document (start/end None when it is missing)."""
+    found = [Located(q) for q in template.questions]
+    heading_lines = {h.line: h for h in doc.headings}
+    for loc in found:
+        hit = match.prompts.get(loc.spec.number)
+        if not hit:
+            continue
+        loc.prompt = hit[0]
+        loc.start = hit[0].start
+        j = hit[0].start - 1
+        while j >= 0 and not doc.lines[j].strip():
+            j -= 1
+        if j >= 0 and j in heading_lines and not _is_section(heading_lines[j].text, template):
+            loc.start = j
+            loc.heading = heading_lines[j].text
+    numbered = doc.question_headings
+    for k, loc in enumerate(found):
+        if loc.start is not None:
+            continue
+        lo = max((f.start for f in found[:k] if f.start is not None), default=-1)
+        hi = min((f.start for f in found[k + 1 :] if f.start is not None), default=len(doc.lines))
+        for line, number in numbered:
+            if number == loc.spec.number and lo < line < hi:
+                loc.start, loc.heading = line, heading_lines[line].text
+                break
+    starts = sorted(f.start for f in found if f.start is not None)
+    for k, loc in enumerate(found):
+        if loc.start is None:
+            continue
+        loc.end = next((s for s in starts if s > loc.start), len(doc.lines))
+        nxt = next((f for f in found[k + 1 :] if f.start is not None), None)
+        if nxt is not None and nxt.spec.section != loc.spec.section:
+            loc.end = _section_cut(doc, loc, nxt.spec.section)
+    return found
+
+
+def answer_lines(doc: Document, loc: Located) -> list[str]:
+    """The raw lines of the answer inside a located question (template matter skipped)."""
+    assert loc.start is not None and loc.end is not None
+    begin = loc.start + (1 if loc.heading is not None else 0)
+    lines = doc.lines
+    block = _template_block(doc, loc, begin)
+    if block is None:
+        return lines[begin : loc.end]
+    b_start, b_end = block
+    inner = [strip_quote(line) if is_quoted(line) else line for line in lines[b_start:b_end]]
+    marker = next((i for i, line in enumerate(inner) if _ANSWER.match(line)), None)
+    after = lines[b_end : loc.end]
+    if marker is not None:
+        rest = _ANSWER.match(inner[marker]).group(1)  # type: ignore[union-attr]
+        quoted = ([rest] if rest.strip() else []) + inner[marker + 1 :]
+    else:
+        quoted = _untemplated(inner, loc)
+        first = next((i for i, line in enumerate(after) if line.strip()), None)
+        if first is not None and (m := _ANSWER.match(after[first])):  # `Answer:` outside the quote
+            after = ([m.group(1)] if m.group(1).strip() else []) + after[first + 1 :]
+    return quoted + ([""] if quoted and after else []) + after
+
+
+def _template_block(doc: Document, loc: Located, begin: int) -> tuple[int, int] | None:
+    """Line span of the template's quote (prompt, hints, example, `Answer:`), across blank lines."""
+    lines = doc.lines
+    if loc.prompt is not None:
+        start = loc.prompt.start
+        if not loc.prompt.quoted:
+            end = loc.prompt.end
+            while end < loc.end and (not lines[end].strip() or _is_hint(lines[end])):
+                end += 1
+            return start, _trim_end(lines, start, end)
+    else:
+        start = next((i for i in range(begin, loc.end) if lines[i].strip()), None)  # type: ignore[arg-type]
+        if start is None or not is_quoted(lines[start]) or doc.code[start]:
+            return None
+    while start > begin and is_quoted(lines[start - 1]):
+        start -= 1
+    end = start
+    while end < loc.end and not doc.code[end]:  # type: ignore[operator]
+        if is_quoted(lines[end]):
+            end += 1
+            continue
+        if not lines[end].strip():
+            nxt = next((i for i in range(end, loc.end) if lines[i].strip()), None)  # type: ignore[arg-type]
+            if nxt is not None and is_quoted(lines[nxt]) and not _has_answer(lines, start, end):
+                end = nxt
+                continue
+        break
+    return start, end
+
+
+def _has_answer(lines: list[str], start: int, end: int) -> bool:
+    return any(_ANSWER.match(strip_quote(line)) for line in lines[start:end])
+
+
+def _trim_end(lines: list[str], start: int, end: int) -> int:
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _is_hint(line: str) -> bool:
+    return bool(_HINT.match(line) or _EXAMPLE.match(line))
+
+
+def _untemplated(inner: list[str], loc: Located) -> list[str]:
+    """Quoted paragraphs that are not the prompt, a length hint or the example: an answer without `Answer:`."""
+    paragraphs: list[list[str]] = [[]]
+    for line in inner:
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    prompt = tokens(loc.spec.prompt)
+    kept: list[str] = []
+    after_example = False
+    for para in paragraphs:
+        if not para:
+            continue
+        first = para[0]
+        if _HINT.match(first):
+            continue
+        if _EXAMPLE.match(first):
+            after_example = True
+            para = para[1:]
+            if not para:
+                continue
+        if after_example and all(_ITALIC_LINE.match(line) for line in para):
+            continue
+        if similarity(prompt, tokens("\n".join(para))) >= 0.5:
+            continue
+        after_example = False
+        kept += [*para, ""]
+    return kept[:-1] if kept else kept
+
+
+def _is_section(text: str, template: Template) -> bool:
+    norm = normalise(text)
+    return any(norm == normalise(q.section) for q in template.questions)
+
+
+def _section_cut(doc: Document, loc: Located, section: str) -> int:
+    """End a question at the heading of the next question's section, when that heading is there."""
+    target = tokens(section)
+    assert loc.start is not None and loc.end is not None
+    for h in reversed(doc.headings):
+        if loc.start < h.line < loc.end and similarity(tokens(h.text), target) >= 0.8:
+            return h.line
+    return loc.end

@@ -1,0 +1,98 @@
+"""`parse_report`: a report's bytes to a `Report` (pure: no I/O, no figures; those come later)."""
+
+from __future__ import annotations
+
+import re
+
+from cohort_archive.model import Answer, Problem, Report
+from cohort_archive.parse.answer import clean, count_images, count_words, demote_headings
+from cohort_archive.parse.checklist import parse_checklist
+from cohort_archive.parse.decode import decode, split_front_matter
+from cohort_archive.parse.questions import Located, answer_lines, locate
+from cohort_archive.registry.detect import detect
+from cohort_archive.registry.document import Document
+from cohort_archive.registry.load import Registry
+
+_STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{6}(?!\d)")
+_PLAIN_HEADING = re.compile(r"^\W*question\W*(\d+)\W*$", re.I)
+
+
+def parse_report(
+    data: bytes, registry: Registry, *, path: str = "reports/README.md", hint: str | None = None
+) -> Report:
+    """Parse one `reports/README.md` against the registry.
+
+    `hint` (the date the report was first committed, or the cohort id) only settles template versions
+    with identical questions (2023/2024); see `registry.detect`. A report matching no version becomes a
+    free-form report (`template=None`, the whole text in `free_form_markdown`), never dropped.
+    """
+    text, problems = decode(data, path)
+    front_matter, text, fm_problems = split_front_matter(text, path)
+    problems += fm_problems
+    doc = Document.from_text(text)
+    title = next((h.text for h in doc.headings if h.level == 1), "")
+    detection = detect(doc, registry, hint)
+    problems += [Problem(path, f"template: {p.message}", severity=p.severity) for p in detection.problems]
+    match = detection.match
+    if match is None:
+        return Report(
+            template=None,
+            problems=problems,
+            free_form_markdown=text,
+            front_matter=front_matter,
+            title=title,
+        )
+    template = match.template
+    located = locate(doc, template, match)
+    fillers = registry.fillers.get(template.id, {})
+    answers = [_answer(doc, loc, fillers.get(loc.spec.number, "")) for loc in located]
+    first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
+    checklist, present = parse_checklist(doc, first, template.checklist)
+    q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
+    group_text = " ".join(q1.markdown.split()) if q1 and q1.answered else ""
+    students = list(dict.fromkeys(s.lower() for s in _STUDENT.findall(q2.markdown))) if q2 else []
+    return Report(
+        template=template.id,
+        answers=answers,
+        checklist=checklist,
+        checklist_present=present,
+        group_number_text=group_text,
+        students=students,
+        problems=problems,
+        front_matter=front_matter,
+        title=title,
+    )
+
+
+def _answer(doc: Document, loc: Located, filler: str) -> Answer:
+    spec = loc.spec
+    where = f"Q{spec.number}"
+    if loc.start is None:
+        problem = Problem(where, "question not found (heading and prompt both missing)")
+        return Answer(spec.number, spec.id, "", False, 0, 0, spec.limits.check(0, 0), [problem])
+    problems = []
+    if loc.heading is not None:
+        m = _PLAIN_HEADING.match(loc.heading.replace("*", ""))
+        if not m:
+            problems.append(Problem(where, f"heading edited: {loc.heading!r}", severity="info"))
+        elif int(m.group(1)) != spec.number:
+            problems.append(Problem(where, f"heading says {loc.heading!r}", severity="info"))
+    elif loc.prompt is not None:
+        problems.append(Problem(where, "question heading missing; found by its prompt", severity="info"))
+    text, placeholder_left = clean(answer_lines(doc, loc), filler)
+    answered = bool(text.strip())
+    if placeholder_left:
+        problems.append(Problem(where, "template placeholder left beside the answer", severity="info"))
+    if not answered:
+        problems.append(Problem(where, "unanswered", severity="info"))
+    words, images = count_words(text), count_images(text)
+    return Answer(
+        number=spec.number,
+        question=spec.id,
+        markdown=demote_headings(text),
+        answered=answered,
+        words=words,
+        images=images,
+        within_limits=spec.limits.check(words, images),
+        problems=problems,
+    )

@@ -1,0 +1,210 @@
+"""Which template version a report follows, told from the question prompts found in its text.
+
+1. Every version's prompts are aligned, in order, with the report's prompt-like paragraphs (fuzzy: case,
+   punctuation, emphasis and line breaks do not matter; edited prompts still match partially). A version
+   scores the summed similarity of its aligned prompts over max(its question count, the number of
+   "Question N" headings in the text), so a 31-question report does not fit a 27-question version.
+2. Among versions scoring within 1.5 questions of the best, the newest whose `markers` (phrases that
+   occur in that version and not in its structural neighbours) appear in the template parts of the text
+   wins: a newer version's phrase shows the text postdates the older one, so intermediate revisions
+   (early-January 2026 text still worded like 2025 in Q3) go to the newer version. Without any marker,
+   the best score wins.
+3. Versions with identical questions (2023 and 2024 differ by one spelling in an example) are settled
+   by the optional `hint` (a date such as the report's first commit, or a cohort id: the newest version
+   released on or before it), else by markers, else the newest.
+A best score below 0.5 means a custom structure: no template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from cohort_archive.model import Problem, Template
+from cohort_archive.registry.document import Document, Paragraph, is_quoted
+from cohort_archive.registry.load import Registry
+from cohort_archive.registry.text import normalise, similarity, tokens
+
+MATCH_THRESHOLD = 0.5  # a paragraph this similar to a prompt may stand for it
+MIN_SCORE = 0.5  # below this fraction of prompts found, the report follows no template
+WINDOW_QUESTIONS = 1.5  # versions this close to the best are compared by markers
+
+
+@dataclass
+class Match:
+    """How one template version fits a document."""
+
+    template: Template
+    prompts: dict[int, tuple[Paragraph, float]]  # question number -> (paragraph, similarity)
+    score: float
+    markers: int = 0
+
+
+@dataclass
+class Detection:
+    template: str | None
+    problems: list[Problem] = field(default_factory=list)
+    matches: dict[str, Match] = field(default_factory=dict)
+
+    @property
+    def match(self) -> Match | None:
+        return self.matches.get(self.template) if self.template else None
+
+
+def align(sims: list[list[float]], threshold: float = MATCH_THRESHOLD) -> list[int | None]:
+    """For each row, a column (strictly increasing down the rows) maximising the summed similarity.
+
+    Cells below the threshold are never chosen; rows without a column get None.
+    """
+    n = len(sims)
+    m = len(sims[0]) if n else 0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, prev, cur = sims[i - 1], best[i - 1], best[i]
+        for j in range(1, m + 1):
+            s = row[j - 1]
+            take = prev[j - 1] + s if s >= threshold else -1.0
+            cur[j] = max(prev[j], cur[j - 1], take)
+    out: list[int | None] = [None] * n
+    i, j = n, m
+    while i > 0 and j > 0:
+        if best[i][j] == best[i - 1][j]:
+            i -= 1
+        elif best[i][j] == best[i][j - 1]:
+            j -= 1
+        else:
+            out[i - 1] = j - 1
+            i, j = i - 1, j - 1
+    return out
+
+
+def match_template(doc: Document, template: Template) -> Match:
+    """Align the template's prompts with the document's prompt-like paragraphs."""
+    cands = doc.prompt_candidates
+    prompts = [_prompt_words(q.prompt) for q in template.questions]
+    sims = [[similarity(p, c.words) for c in cands] for p in prompts]
+    chosen = align(sims) if cands else [None] * len(prompts)
+    found = {
+        q.number: (cands[j], sims[i][j])
+        for i, (q, j) in enumerate(zip(template.questions, chosen, strict=True))
+        if j is not None
+    }
+    units = len({n for _, n in doc.question_headings})
+    total = sum(s for _, s in found.values())
+    return Match(template, found, total / max(len(template.questions), units, 1))
+
+
+def detect(doc: Document, registry: Registry, hint: str | None = None) -> Detection:
+    """Choose the template version the document follows; see the module docstring."""
+    matches = {t.id: match_template(doc, t) for t in registry.ordered()}
+    if not matches:
+        return Detection(None, [Problem("template", "the question registry is empty", severity="error")])
+    best = max(matches.values(), key=lambda m: m.score)
+    if best.score < MIN_SCORE:
+        message = (
+            f"follows no known template (closest: {best.template.id}, {len(best.prompts)} of "
+            f"{len(best.template.questions)} question prompts found); kept as free-form text"
+        )
+        return Detection(None, [Problem("template", message)], matches)
+    window = WINDOW_QUESTIONS / max(len(best.template.questions), 1)
+    close = [m for m in matches.values() if m.score >= best.score - window]
+    text = f" {normalise(template_text(doc, best))} "
+    for m in close:
+        m.markers = sum(f" {normalise(marker)} " in text for marker in m.template.markers)
+    classes: dict[tuple, list[Match]] = {}
+    for m in close:  # versions with identical questions cannot be told apart by prompts
+        classes.setdefault(_question_key(m.template), []).append(m)
+    age = registry.age
+    with_marker = [m for m in close if m.markers]
+    if with_marker:  # a newer version's marker proves the text postdates the older version
+        pick = max(with_marker, key=lambda m: age(m.template.id))
+    else:
+        pick = max(close, key=lambda m: (m.score, age(m.template.id)))
+    twins = sorted(classes[_question_key(pick.template)], key=lambda m: age(m.template.id))
+    if len(twins) == 1:
+        return Detection(pick.template.id, [], matches)
+    ids = [m.template.id for m in twins]
+    marked = [m.template.id for m in twins if m.markers]
+    chosen = _by_hint(ids, hint, registry)
+    if chosen:
+        doubt = bool(marked) and chosen not in marked
+        why = f"chose {chosen} from the hint {hint!r} over the text's markers of {', '.join(marked)}"
+    elif marked:
+        chosen = marked[-1]
+        doubt = len(marked) > 1
+        why = f"the text has markers of {' and '.join(marked)}; chose {chosen}"
+    else:
+        chosen = ids[-1]
+        doubt = True
+        why = f"nothing in the text tells them apart; chose the newest, {chosen}"
+    problems = [Problem("template", f"{' and '.join(ids)} have identical questions; {why}", severity="info")]
+    return Detection(chosen, problems if doubt else [], matches)
+
+
+def template_text(doc: Document, match: Match) -> str:
+    """The parts of the text that come from the template: all before the first question, and quotes.
+
+    Markers are looked for only here, so a group writing "uv add ..." in an answer does not count.
+    """
+    starts = [p.start for p, _ in match.prompts.values()] + [line for line, _ in doc.question_headings]
+    first = min(starts, default=len(doc.lines))
+    rest = [line for line in doc.lines[first:] if is_quoted(line)]
+    return "\n".join(doc.lines[:first] + rest)
+
+
+def detect_template(
+    text: str, registry: Registry, hint: str | None = None
+) -> tuple[str | None, list[Problem]]:
+    """The template id the report text follows (None for a custom structure) and what was doubtful.
+
+    `hint` (a date such as the report's first commit, a cohort id such as "2024-january", or a template
+    id) is used only to choose between versions whose questions are identical (2023 and 2024).
+    """
+    result = detect(Document.from_text(text.replace("\r\n", "\n")), registry, hint)
+    return result.template, result.problems
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_COHORT = re.compile(r"^(\d{4})-([a-z]+)$")
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]  # fmt: skip
+
+
+def hint_date(hint: str) -> date | None:
+    """A hint as a date: "2024-01-18" (or a longer ISO timestamp), "2024-january", "2024-01", "2024".
+
+    A cohort id or bare year means the 1st of that month (January for a bare year).
+    """
+    hint = hint.strip().lower()
+    if m := _COHORT.match(hint):
+        if m.group(2) in _MONTHS:
+            return date(int(m.group(1)), _MONTHS.index(m.group(2)) + 1, 1)
+        return None
+    if m := _DATE.match(hint):
+        try:
+            return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+        except ValueError:
+            return None
+    return None
+
+
+def _by_hint(ids: list[str], hint: str | None, registry: Registry) -> str | None:
+    """Among tied versions: the hinted id itself, else the newest released on or before the hint's date."""
+    if not hint:
+        return None
+    if hint in ids:
+        return hint
+    when = hint_date(hint)
+    if when is None:
+        return None
+    older = [i for i in ids if i in registry.released and registry.released[i] <= when]
+    return max(older, key=registry.age) if older else ids[0]
+
+
+def _question_key(template: Template) -> tuple:
+    return tuple((q.number, _prompt_words(q.prompt), q.limits) for q in template.questions)
+
+
+def _prompt_words(prompt: str) -> tuple[str, ...]:
+    return tokens(prompt)[:150]

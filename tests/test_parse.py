@@ -1,0 +1,413 @@
+"""The report parser on invented reports: every template version and every kind of mess seen in the wild."""
+
+from __future__ import annotations
+
+import random
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from fixtures.parse.factory import invented_answer, placeholder, render
+
+from cohort_archive.model import Report
+from cohort_archive.parse import parse_report
+from cohort_archive.parse.answer import count_images, count_words, demote_headings
+from cohort_archive.registry import Registry, load_registry
+from conftest import templates_dir
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+VERSIONS = ["2023-january", "2024-january", "2025-january", "2026-january"]
+GROUP = "Group 7"
+STUDENTS = "s123456, s234567, S345678"
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return load_registry()
+
+
+def report_text(registry: Registry, version: str = "2025-january", **answers: str | None) -> str:
+    """A filled report; keyword `q5="..."` overrides question 5's answer."""
+    template = registry.template(version)
+    given = {1: GROUP, 2: STUDENTS, **{int(k[1:]): v for k, v in answers.items()}}
+    return render(template, given)
+
+
+def parse(registry: Registry, text: str | bytes, **kw) -> Report:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_report(data, registry, **kw)
+
+
+def answer_of(registry: Registry, version: str, number: int) -> str:
+    return invented_answer(registry.template(version).question(number))  # type: ignore[arg-type]
+
+
+# --- clean reports of every version ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_filled_report_of_each_version(registry: Registry, version: str) -> None:
+    template = registry.template(version)
+    report = parse(registry, report_text(registry, version))
+    assert report.template == version
+    assert report.title == template.title
+    assert report.front_matter == {"layout": "default", "nav_exclude": True}
+    assert [a.number for a in report.answers] == [q.number for q in template.questions]
+    assert [a.question for a in report.answers] == [q.id for q in template.questions]
+    assert all(a.answered for a in report.answers)
+    for a in report.answers[2:]:
+        expected = invented_answer(template.question(a.number))  # type: ignore[arg-type]
+        assert a.markdown == expected
+        assert (a.words, a.images) == (len(expected.split()), expected.count("!["))
+        assert a.within_limits is True
+    assert report.group_number_text == GROUP
+    assert report.students == ["s123456", "s234567", "s345678"]
+    assert report.checklist_present
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+    assert [e.checked for e in report.checklist] == [k % 2 == 0 for k in range(len(template.checklist))]
+    assert [e.modules for e in report.checklist] == [c.modules for c in template.checklist]
+    assert not [p for p in report.problems if p.severity != "info"]
+
+
+@pytest.mark.parametrize("version", ["2023-january", "2025-january"])
+def test_unfilled_template_is_all_unanswered(registry: Registry, version: str) -> None:
+    template = registry.template(version)
+    report = parse(registry, render(template, dict.fromkeys((q.number for q in template.questions), None)))
+    assert report.template == version
+    assert not any(a.answered for a in report.answers)
+    assert all(a.markdown == "" and a.words == 0 for a in report.answers)
+    assert all(any(p.message == "unanswered" for p in a.problems) for a in report.answers)
+    assert report.group_number_text == "" and report.students == []
+
+
+def test_limits_are_checked_on_our_boundaries(registry: Registry) -> None:
+    long = " ".join(["word"] * 250)
+    report = parse(registry, report_text(registry, q3=long, q19="No screenshot, sorry."))
+    q3, q19 = report.answer(3), report.answer(19)
+    assert q3 and (q3.words, q3.within_limits) == (250, False)
+    assert q19 and (q19.images, q19.within_limits) == (0, False)
+    assert report.answer(1).within_limits is None  # type: ignore[union-attr]
+
+
+# --- where the answer is ---------------------------------------------------------------------------
+
+
+def test_answer_inside_the_blockquote(registry: Registry) -> None:
+    ans = answer_of(registry, "2025-january", 8)
+    text = report_text(registry)
+    quoted = "\n".join(f"> {line}" if line else ">" for line in ans.split("\n"))
+    text = text.replace(f"> Answer:\n\n{ans}\n", f"> Answer:\n{quoted}\n")
+    same_line = answer_of(registry, "2025-january", 9)
+    text = text.replace(f"> Answer:\n\n{same_line}\n", "> Answer: " + same_line.replace("\n", "\n> ") + "\n")
+    report = parse(registry, text)
+    assert report.answer(8).markdown == ans  # type: ignore[union-attr]
+    assert report.answer(9).markdown == same_line  # type: ignore[union-attr]
+    assert report.answer(10).markdown == answer_of(registry, "2025-january", 10)  # type: ignore[union-attr]
+
+
+def test_answer_inside_the_blockquote_with_placeholder_left_below(registry: Registry) -> None:
+    ans = answer_of(registry, "2025-january", 9)
+    quoted = "> " + ans.replace("\n", "\n> ")
+    text = report_text(registry).replace(
+        f"> Answer:\n\n{ans}\n", f"> Answer:\n{quoted}\n\n{placeholder(9)}\n"
+    )
+    a = parse(registry, text).answer(9)
+    assert a and a.answered and a.markdown == ans
+    assert any("placeholder left" in p.message for p in a.problems)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda s: f"--- {s} ---",
+        lambda s: f"---{s}---",
+        lambda s: f"---\n{s}\n---",
+        lambda s: f"--- {s}\n---",
+    ],
+    ids=["spaced", "tight", "own-lines", "closing-line"],
+)
+def test_dash_wrapped_answers(registry: Registry, wrap) -> None:
+    ans = answer_of(registry, "2024-january", 5)
+    text = report_text(registry, "2024-january", q1=wrap("Group Number 7"), q5=wrap(ans))
+    report = parse(registry, text)
+    assert report.group_number_text == "Group Number 7"
+    assert report.answer(5).markdown == ans  # type: ignore[union-attr]
+    assert report.answer(5).words == len(ans.split())  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("where", ["below", "above"])
+def test_placeholder_left_beside_an_answer(registry: Registry, where: str) -> None:
+    ans = answer_of(registry, "2024-january", 18)
+    both = f"{ans}\n\n\n{placeholder(18)}" if where == "below" else f"{placeholder(18)}\n\n{ans}"
+    a = parse(registry, report_text(registry, "2024-january", q18=both)).answer(18)
+    assert a and a.answered and a.markdown == ans and a.words == len(ans.split())
+    assert [p.message for p in a.problems] == ["template placeholder left beside the answer"]
+
+
+@pytest.mark.parametrize("empty", [None, "", "   ", "`--- question 17 fill here ---`", "--- ---"])
+def test_unfilled_or_empty_answers(registry: Registry, empty: str | None) -> None:
+    a = parse(registry, report_text(registry, q17=empty)).answer(17)
+    assert a and not a.answered and a.words == 0 and a.within_limits is False
+
+
+def test_template_filler_text_is_no_answer(registry: Registry) -> None:
+    filler = registry.fillers["2025-january"][31]
+    assert not parse(registry, report_text(registry, q31=filler)).answer(31).answered  # type: ignore[union-attr]
+    ans = answer_of(registry, "2025-january", 31)
+    a = parse(registry, report_text(registry, q31=f"{ans}\n\n{filler}")).answer(31)
+    assert a and a.markdown == ans
+
+
+def test_answers_indented_as_a_whole_are_dedented(registry: Registry) -> None:
+    ans = answer_of(registry, "2025-january", 4)
+    indented = "\n".join("    " + line if line else "" for line in ans.split("\n"))
+    report = parse(registry, report_text(registry, q1="    Group 7", q4=indented))
+    assert report.group_number_text == "Group 7"
+    assert report.answer(4).markdown == ans  # type: ignore[union-attr]
+
+
+def test_section_heading_and_intro_stay_out_of_answers(registry: Registry) -> None:
+    report = parse(registry, report_text(registry))
+    q3 = report.answer(3)
+    assert q3 and "Coding environment" not in q3.markdown and "following section" not in q3.markdown
+    # with the section heading deleted, its intro quote is still not part of the answer
+    text = report_text(registry).replace("## Coding environment\n", "")
+    q3 = parse(registry, text).answer(3)
+    assert q3 and q3.markdown == answer_of(registry, "2025-january", 3)
+
+
+# --- headings ---------------------------------------------------------------------------------------
+
+
+def test_headings_inside_answers_are_demoted(registry: Registry) -> None:
+    ans = (
+        "# Overview\n\nOur setup in short.\n\n## Details\n\nMore text here.\n\nSetext title\n============\n\n"
+        "```bash\n# a comment, not a heading\nuv run train\n```\n\n### Question 99\n\nStill ours."
+    )
+    report = parse(registry, report_text(registry, q11=ans, q12="## Just a heading\n\nShort answer."))
+    q11 = report.answer(11)
+    assert q11 is not None
+    assert q11.words == len(ans.split())  # counted on the text as written
+    assert "##### Overview" in q11.markdown and "###### Details" in q11.markdown
+    assert "##### Setext title" in q11.markdown and "=====" not in q11.markdown
+    assert "\n# a comment, not a heading\n" in q11.markdown
+    assert not re.search(r"^#{1,4} ", q11.markdown.replace("# a comment", ""), re.M)
+    assert report.answer(12).markdown.startswith("###### Just a heading")  # type: ignore[union-attr]
+    assert all(a.answered for a in report.answers)
+
+
+def test_demote_headings_html() -> None:
+    assert demote_headings("<h2>Title</h2>") == "<h5>Title</h5>"
+    assert demote_headings("text\n---") == "##### text\n"
+    assert demote_headings("- item\n---") == "- item\n---"
+
+
+@pytest.mark.parametrize("heading", ["### Question 18 CHECK", "### Question 18 TODO", "### Q18", ""])
+def test_edited_or_deleted_question_heading(registry: Registry, heading: str) -> None:
+    text = report_text(registry, "2024-january").replace(
+        "### Question 18\n", heading + "\n" if heading else ""
+    )
+    report = parse(registry, text)
+    q17, q18 = report.answer(17), report.answer(18)
+    assert q18 and q18.answered and q18.markdown == answer_of(registry, "2024-january", 18)
+    assert q17 and q17.markdown == answer_of(registry, "2024-january", 17)
+    assert "CHECK" not in q17.markdown and "Q18" not in q17.markdown
+    assert q18.problems  # the edit is reported
+
+
+def test_heading_only_question_whose_prompt_was_deleted(registry: Registry) -> None:
+    template = registry.template("2025-january")
+    prompt_lines = "\n".join(f"> **{line}**" for line in textwrap.wrap(template.question(7).prompt, 100))  # type: ignore[union-attr]
+    text = report_text(registry).replace(prompt_lines + "\n", "")
+    a = parse(registry, text).answer(7)
+    assert a and a.markdown == answer_of(registry, "2025-january", 7)
+
+
+def test_stripped_template_without_answer_markers(registry: Registry) -> None:
+    text = report_text(registry, "2024-january", q3="We used a framework.\n\nIt helped.")
+    lines = [
+        line
+        for line in text.split("\n")
+        if not line.startswith(">") or line.startswith("> **") or "following section" in line
+    ]
+    stripped = "\n".join(lines)
+    stripped = stripped[stripped.index("## Group information") :]
+    stripped = "# Exam report for 02476 Machine Learning Operations\n\n" + stripped
+    report = parse(registry, stripped, hint="2024-01-18")
+    assert report.template == "2024-january"
+    assert not report.checklist_present and report.checklist == []
+    assert all(a.answered for a in report.answers)
+    assert report.answer(3).markdown == "We used a framework.\n\nIt helped."  # type: ignore[union-attr]
+    assert report.answer(27).markdown == answer_of(registry, "2024-january", 27)  # type: ignore[union-attr]
+    assert report.title == "Exam report for 02476 Machine Learning Operations"
+
+
+def test_quoted_answer_without_answer_marker(registry: Registry) -> None:
+    text = report_text(registry, "2024-january")
+    ans = answer_of(registry, "2024-january", 6)
+    text = text.replace(f"> Answer:\n\n{ans}\n", "> " + ans.replace("\n", "\n> ") + "\n")
+    assert parse(registry, text).answer(6).markdown == ans  # type: ignore[union-attr]
+
+
+# --- checklist --------------------------------------------------------------------------------------
+
+
+def test_deleted_checklist(registry: Registry) -> None:
+    template = registry.template("2023-january")
+    report = parse(registry, render(template, {1: GROUP}, checklist=False), hint="2023-01-10")
+    assert report.template == "2023-january"
+    assert not report.checklist_present and report.checklist == []
+
+
+@pytest.mark.parametrize(
+    ("box", "checked"),
+    [("* [X]", True), ("* []", False), ("- [x]", True), ("*[x]", True), ("* [-]", False), ("* [(X)]", True),
+     ("* [50%]", False), ("*", False), ("[x]", True)],
+)  # fmt: skip
+def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
+    template = registry.template("2026-january")
+    text = render(template, {1: GROUP}, ticked=set())
+    text = re.sub(r"^\* \[ \]", lambda _: box, text, flags=re.M)
+    report = parse(registry, text)
+    assert report.checklist_present
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+    assert all(e.checked is checked for e in report.checklist)
+    assert report.checklist[6].modules == ("M2", "M6")
+
+
+def test_checklist_items_from_another_wording_still_match(registry: Registry) -> None:
+    # a 2026 report still carrying the 2025 checklist (52 items): all match the 2026 ids
+    t25, t26 = registry.template("2025-january"), registry.template("2026-january")
+    text25 = render(t25, {1: GROUP})
+    checklist25 = text25[text25.index("## Overall project checklist") : text25.index("## Group information")]
+    text26 = render(t26, {1: GROUP})
+    text = text26.replace(
+        text26[text26.index("## Overall project checklist") : text26.index("## Group information")],
+        checklist25,
+    )
+    report = parse(registry, text)
+    assert report.template == "2026-january"
+    assert len(report.checklist) == 52 and all(e.item for e in report.checklist)
+    assert "input-output-collection" not in {e.item for e in report.checklist}
+
+
+# --- bytes and front matter ---------------------------------------------------------------------------
+
+
+def test_bom_crlf_and_stray_bom(registry: Registry) -> None:
+    clean = report_text(registry)
+    expected = parse(registry, clean)
+    messy = ("\ufeff" + clean.replace("\n", "\r\n")).replace(
+        "Invented answer to question 5", "\ufeffInvented answer to question 5"
+    )
+    report = parse(registry, messy.encode("utf-8"))
+    assert [a.markdown for a in report.answers] == [a.markdown for a in expected.answers]
+    assert report.front_matter == expected.front_matter and not report.problems
+
+
+def test_non_utf8_bytes(registry: Registry) -> None:
+    text = report_text(
+        registry, q3="Caf\u00e9 answers are na\u00efve. " + answer_of(registry, "2025-january", 3)
+    )
+    legacy = parse(registry, text.encode("cp1252"))
+    assert legacy.answer(3).markdown.startswith("Café answers are naïve.")  # type: ignore[union-attr]
+    assert any("Windows-1252" in p.message for p in legacy.problems)
+    mixed = text.encode("utf-8").replace("naïve".encode(), b"na\xefve")  # one stray Latin-1 byte
+    report = parse(registry, mixed)
+    assert report.answer(3).markdown.startswith("Café answers are na\ufffdve.")  # type: ignore[union-attr]
+    assert any("not valid UTF-8" in p.message for p in report.problems)
+    assert all(a.answered for a in report.answers)
+
+
+def test_front_matter_variants(registry: Registry) -> None:
+    template = registry.template("2025-january")
+    plain = parse(registry, render(template, {1: GROUP}, front_matter=False))
+    assert plain.front_matter == {} and plain.template == "2025-january"
+    broken = "---\nlayout: [unclosed\n---\n" + render(template, {1: GROUP}, front_matter=False)
+    report = parse(registry, broken)
+    assert report.template == "2025-january" and report.front_matter == {}
+    assert any("front matter" in p.message for p in report.problems)
+
+
+# --- versions --------------------------------------------------------------------------------------
+
+
+def test_2026_text_with_2025_wording_of_q3(registry: Registry) -> None:
+    t25, t26 = registry.template("2025-january"), registry.template("2026-january")
+    text = render(t26, {1: GROUP})
+    old = "\n".join(f"> **{line}**" for line in textwrap.wrap(t25.question(3).prompt, 100))  # type: ignore[union-attr]
+    new = "\n".join(f"> **{line}**" for line in textwrap.wrap(t26.question(3).prompt, 100))  # type: ignore[union-attr]
+    text = text.replace(new, old).replace(f"Note: {t26.markers[1]}.\n", "")
+    report = parse(registry, text)
+    assert report.template == "2026-january"
+    assert report.answer(3).answered and report.answer(3).question == "third-party-framework"  # type: ignore[union-attr]
+    # ... while a 2025 text handed in by a 2026 group stays 2025
+    assert parse(registry, render(t25, {1: GROUP}), hint="2026-january").template == "2025-january"
+
+
+def test_identical_versions_settled_by_hint(registry: Registry) -> None:
+    template = registry.template("2024-january")
+    text = render(template, {1: GROUP}).replace(f"Note: {template.markers[0]}.\n", "")
+    assert parse(registry, text, hint="2023-01-12").template == "2023-january"
+    assert parse(registry, text, hint="2024-january").template == "2024-january"
+    report = parse(registry, text)
+    assert report.template == "2024-january"
+    assert any("identical questions" in p.message for p in report.problems)
+
+
+def test_free_form_report(registry: Registry) -> None:
+    data = (FIXTURES / "free-form.md").read_bytes()
+    report = parse(registry, data)
+    assert report.template is None and report.answers == []
+    assert report.free_form_markdown is not None
+    assert report.free_form_markdown.startswith("\n# Cloudy Forecasts")
+    assert "## Who did what" in report.free_form_markdown  # headings intact
+    assert report.front_matter == {"title": "Cloudy Forecasts"}
+    assert report.title == "Cloudy Forecasts: our MLOps project"
+    assert any("no known template" in p.message for p in report.problems)
+
+
+def test_counting_matches_report_py_rules() -> None:
+    text = "one two\nthree ![a](b.png) ![c](d.png)\n![e]\n(f)"
+    assert count_words(text) == len(text.split()) == 7
+    assert count_images(text) == 2
+
+
+# --- the course's own template files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_official_template_files(registry: Registry, version: str) -> None:
+    readme = (templates_dir() / version / "README.md").read_text(encoding="utf-8")
+    hint = {"2023-january": "2023-01-06", "2024-january": "2023-09-27"}.get(version)
+    blank = parse(registry, readme, hint=hint)
+    assert blank.template == version
+    assert not any(a.answered for a in blank.answers), [a.number for a in blank.answers if a.answered]
+    filled = re.sub(
+        r"^--- question (\d+) fill here ---$",
+        lambda m: invented_answer(registry.template(version).question(int(m.group(1)))),  # type: ignore[arg-type]
+        readme,
+        flags=re.M,
+    )
+    filled = filled.replace(registry.fillers.get(version, {}).get(31, "\0"), "Filled in.")
+    report = parse(registry, filled, hint=hint)
+    assert report.template == version
+    assert [a.number for a in report.answers if not a.answered] == []
+    assert report.checklist_present and len(report.checklist) == len(registry.template(version).checklist)
+    assert all(e.item for e in report.checklist)
+
+
+def test_damaged_reports_never_raise(registry: Registry) -> None:
+    """Truncated reports, lost lines and lost quote markers still parse (to answers or free-form)."""
+    data = report_text(registry, "2026-january").encode("utf-8")
+    lines = data.split(b"\n")
+    rng = random.Random(7)
+    variants = [data[: len(data) * k // 7] for k in range(7)]
+    variants += [b"\n".join(line for line in lines if rng.random() > 0.3) for _ in range(3)]
+    variants += [b"\n".join(line.lstrip(b"> ") for line in lines), b"", b"\xff\xfe\x00", b"---\n"]
+    for variant in variants:
+        report = parse(registry, variant)
+        assert (report.template is None) == (report.free_form_markdown is not None)
+        if report.template:
+            assert len(report.answers) == len(registry.template(report.template).questions)
