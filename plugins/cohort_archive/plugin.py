@@ -122,8 +122,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             return
         t0 = time.monotonic()
         rosters, problems = load_rosters(paths)
-        for problem in problems:
-            log.warning(str(problem))
+        for problem in problems:  # bad rows are skipped and listed on the cohort page
+            (log.warning if self.config.strict_reports else log.info)(str(problem))
         usable = [r for r in rosters if r.entries]
         if not usable:
             raise PluginError(

@@ -51,7 +51,7 @@ def build_overview(cohort: Cohort) -> PageSpec:
     rows = []
     for group in cohort.groups:
         m = group_metrics(group)
-        repo, _ = repo_links(group)
+        repo, _ = repo_links(group, short=True)
         date = group.snapshot.commit_date.date().isoformat() if group.snapshot.commit_date else "–"
         checklist = (
             percent(m.checklist_share) if group.report and group.report.checklist_present else "removed"
@@ -178,9 +178,7 @@ def build_compliance(cohort: Cohort, registry: Registry) -> PageSpec:
         ]
         unanswered = [q(a.number) for a in report.answers if not a.answered]
         missing = [
-            f"`{esc(f.ref)}`" if "`" not in f.ref else esc(f.ref)
-            for f in report.figures
-            if f.status in ("missing", "unsafe")
+            f"<code>{html.escape(f.ref)}</code>" for f in report.figures if f.status in ("missing", "unsafe")
         ]
         expected = _expected_template(cohort, registry)
         mismatch = ""

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from ..model import Group, Problem
 
+GROUP_INFO = frozenset({"group-number", "student-numbers"})  # shown as group information, not as answers
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 

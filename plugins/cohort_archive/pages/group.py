@@ -7,17 +7,25 @@ from ..model import Answer, Cohort, Group
 from ..registry import Registry
 from ..roster import web_url
 from . import urls
-from .common import PageSpec, answer_block, esc, free_form_block, percent, problems_admonition, share
+from .common import (
+    GROUP_INFO,
+    PageSpec,
+    answer_block,
+    esc,
+    free_form_block,
+    percent,
+    problems_admonition,
+    share,
+)
 
 REPORT_PATH = "reports/README.md"
-GROUP_INFO = {"group-number", "student-numbers"}  # shown under "Group information", not as answers
 
 
 def group_title(group: Group) -> str:
     return f"Group {group.number}"
 
 
-def repo_links(group: Group) -> tuple[str, str]:
+def repo_links(group: Group, *, short: bool = False) -> tuple[str, str]:
     """Markdown for the repository at the used commit and for the report's source."""
     snap = group.snapshot
     web = web_url(snap.entry.repo_url)
@@ -25,6 +33,8 @@ def repo_links(group: Group) -> tuple[str, str]:
         return esc(snap.entry.repo_url), "–"
     ref = snap.commit or snap.branch or "HEAD"
     name = web.removeprefix("https://github.com/")
+    if short:
+        name = name.rsplit("/", 1)[-1]
     return f"[{esc(name)}]({web}/tree/{ref})", f"[{REPORT_PATH}]({web}/blob/{ref}/{REPORT_PATH})"
 
 
@@ -69,7 +79,9 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
                 else "removed",
             ),
         ]
-    out.append("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
+    out.append('<div class="ca-facts" markdown>\n')
+    out += [f"- **{k}**: {v}" for k, v in rows]
+    out.append("\n</div>\n")
     if snap.status == "unavailable":
         out.append(
             '!!! failure "Repository unavailable"\n\n    The repository could not be fetched; see the '
@@ -82,16 +94,18 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
     if report is None:
         return PageSpec(uri, group_title(group), "\n".join(out))
 
-    out.append("## Group information\n")
+    template = registry.templates.get(report.template) if report.template else None
+    info_section = template.questions[0].section if template and template.questions else "Group information"
+    out.append(f"## {esc(info_section)}\n")
+    out.append('<a id="q1"></a><a id="q2"></a>\n')
     out.append(f"- Group number as written: {esc(report.group_number_text) or '–'}")
     out.append(f"- Study numbers: {esc(', '.join(report.students)) or '–'}\n")
 
-    template = registry.templates.get(report.template) if report.template else None
     if template is None:
         out.append("## Report\n")
         out.append(free_form_block(snap.key))
     else:
-        section = None
+        section = info_section
         for spec in template.questions:
             answer = report.answer(spec.number)
             if answer is None or spec.id in GROUP_INFO:
@@ -100,9 +114,8 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
                 section = spec.section
                 out.append(f"## {esc(section)}\n")
             anchor = urls.question_anchor(spec.number)
-            others = urls.link(
-                uri, urls.question(cohort.id, spec.id), urls.group_anchor(cohort.id, group.number)
-            )
+            target = urls.group_anchor(cohort.id, group.number) if answer.answered else "unanswered"
+            others = urls.link(uri, urls.question(cohort.id, spec.id), target)
             out.append(f"### Q{spec.number} · {esc(spec.title)} {{#{anchor}}}\n")
             out.append(f'<a id="{spec.id}"></a>')
             out.append(f"{answer_meta(answer, spec.limits.describe())} · [every group's answer]({others})\n")

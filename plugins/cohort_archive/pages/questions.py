@@ -6,7 +6,7 @@ from ..metrics import question_metrics
 from ..model import Answer, Cohort, Group, QuestionSpec
 from ..registry import Registry
 from . import urls
-from .common import PageSpec, answer_block, esc, percent, share
+from .common import GROUP_INFO, PageSpec, answer_block, esc, percent, share
 
 
 def cohort_questions(
@@ -33,7 +33,7 @@ def cohort_questions(
             continue
         for answer in report.answers:
             answers.setdefault(answer.question, []).append((group, answer))
-    return [(spec, answers.get(qid, [])) for qid, spec in by_id.items()]
+    return [(spec, answers.get(qid, [])) for qid, spec in by_id.items() if qid not in GROUP_INFO]
 
 
 def _answer_entry(from_uri: str, cohort: Cohort, group: Group, answer: Answer, heading: str) -> list[str]:
