@@ -595,13 +595,25 @@ def test_no_relative_link_survives(tree):
     assert "](../" not in out and "href='../" not in out
 
 
-def test_images_in_code_stay_code_and_are_reported(tree):
+def test_image_alone_in_inline_code_is_shown_and_fenced_code_stays_code(tree):
+    # groups copy the template's `![my_image](figures/<image>.<extension>)` instruction literally;
+    # report.py counts such images, so the archive shows them (with a warning); fenced code stays code
     md = "`![mine](figures/loss.png)`\n\n```\n![x](figures/loss.png)\n```\n"
+    report = run(md, tree)
+    out = report.answers[0].markdown
+    assert out.startswith(f"![mine]({BASE}/figures-loss.png)\n")
+    assert out.endswith("```\n![x](figures/loss.png)\n```\n")
+    assert [f.status for f in report.figures] == ["resolved"]
+    assert [p.severity for p in report.problems] == ["warning", "warning"]
+    assert "inline code, shown as an image" in report.problems[0].message
+    assert "inside code" in report.problems[1].message
+
+
+def test_inline_code_with_more_than_an_image_stays_code(tree):
+    md = "Write `x = ![a](figures/loss.png)` in code.\n"
     report = run(md, tree)
     assert report.answers[0].markdown == md
     assert report.figures == []
-    assert [p.severity for p in report.problems] == ["warning", "warning"]
-    assert "inside code" in report.problems[0].message
 
 
 def test_free_form_markdown_is_rewritten(tree):

@@ -89,6 +89,15 @@ def apply_figures(
     texts: list[tuple[int | None, str]] = [(a.number, a.markdown) for a in report.answers]
     if report.free_form_markdown is not None:
         texts.append((None, report.free_form_markdown))
+    problems: list[Problem] = []
+    for key, (question, text) in enumerate(texts):
+        where = f"Q{question}" if question is not None else report_path
+        unwrapped, found = unwrap_code_images(text)
+        texts[key] = (question, unwrapped)
+        problems += [
+            Problem(where, f"image written inside inline code, shown as an image: {ref}", group)
+            for ref in found
+        ]
 
     definitions: dict[str, str] = {}
     for _, text in texts:
@@ -112,7 +121,6 @@ def apply_figures(
         if h.figure.path:
             h.figure.site_name = names[h.figure.path]
 
-    problems: list[Problem] = []
     new_texts = []
     for key, (question, text) in enumerate(texts):
         where = f"Q{question}" if question is not None else report_path
@@ -144,6 +152,40 @@ def apply_figures(
     report.figures = [h.figure for h in hits]
     report.problems.extend(problems)
     return report
+
+
+_FENCE = re.compile(r"^\s{0,3}(?:>\s?)*(`{3,}(?=[^`]*$)|~{3,})")  # a backtick fence's info has no backtick
+_CODE_IMAGE = re.compile(r"(?<!`)`\s*(!\[[^\]`\n]*\]\([^)`\n]+\))\s*`(?!`)")
+
+
+def unwrap_code_images(text: str) -> tuple[str, list[str]]:
+    """Unwrap inline code spans that hold nothing but one image link (`` `![a](figures/x.png)` ``).
+
+    Groups copy the template's instruction literally; report.py counts these as images, and so do we.
+    Fenced blocks are left alone. Returns the new text and the image links that were unwrapped.
+    """
+    out, found, fence = [], [], None
+    for line in text.splitlines(keepends=True):
+        m = _FENCE.match(line)
+        if m:
+            marker = m.group(1)[0] * 3
+            fence = None if fence and marker == fence else (fence or marker)
+            out.append(line)
+            continue
+        if fence is None and "`![" in line.replace("` ![", "`!["):
+            line = _CODE_IMAGE.sub(_unwrap_into(found), line)
+        out.append(line)
+    return "".join(out), found
+
+
+def _unwrap_into(found: list[str]):
+    def unwrap(m: re.Match[str]) -> str:
+        if "<image>.<extension>" in m.group(1):  # the template's own instruction stays code
+            return m.group(0)
+        found.append(m.group(1))
+        return m.group(1)
+
+    return unwrap
 
 
 def figure_files(report: Report) -> dict[str, str]:
