@@ -27,6 +27,12 @@ def normalise(snapshot: Snapshot, registry: Registry, report_path: str = REPORT_
         return None
     entry = snapshot.entry
     report = parse_report(data, registry, path=report_path, hint=entry.cohort)
+    if report.template and _twins(registry, report.template):
+        # versions with the same questions differ only in wording: when the report was first
+        # committed tells them apart better than the cohort (groups reuse old repos)
+        added = getattr(snapshot.tree, "first_added", lambda _path: None)(report_path)
+        if added is not None:
+            report = parse_report(data, registry, path=report_path, hint=added.date().isoformat())
     apply_figures(
         report,
         snapshot.tree,
@@ -39,6 +45,16 @@ def normalise(snapshot: Snapshot, registry: Registry, report_path: str = REPORT_
     for answer in report.answers:
         answer.problems = [_owned(p, snapshot.key) for p in answer.problems]
     return report
+
+
+def _twins(registry: Registry, template_id: str) -> list[str]:
+    """Other template versions with exactly the same questions (ids and limits) as this one."""
+    mine = [(q.id, q.limits) for q in registry.templates[template_id].questions]
+    return [
+        t.id
+        for t in registry.templates.values()
+        if t.id != template_id and [(q.id, q.limits) for q in t.questions] == mine
+    ]
 
 
 def _owned(problem: Problem, key: str) -> Problem:

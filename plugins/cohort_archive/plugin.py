@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -137,6 +138,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             mode=mode,
             token_env=self.config.token_env,
             url_rewrites=self._url_rewrites(),
+            prefetch="report",  # figures are fetched after parsing: only the referenced ones
         )
         log.info(f"Fetching {sum(len(r.entries) for r in usable)} group repositories (mode: {mode})")
         self.snapshots = fetch_all(usable, options, progress=log.info)
@@ -162,26 +164,44 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self._summary(t1 - t0, t2 - t1)
 
     def _materialise_figures(self, directory: Path) -> dict[str, Path]:
-        """Write each referenced figure once to the cache; the site copies from there."""
+        """Write each referenced figure once to the cache; the site copies from there.
+
+        Only referenced figures are downloaded: one request per group, groups in parallel.
+        """
         assert self.archive is not None
         out: dict[str, Path] = {}
+        todo: list[tuple[Snapshot, dict[Path, str]]] = []
         for group in self.archive.groups():
             snap, report = group.snapshot, group.report
             if report is None or snap.tree is None or not snap.commit:
                 continue
             folder = directory / group.cohort / str(group.number) / snap.commit[:12]
+            missing: dict[Path, str] = {}
             for site_name, repo_path in figure_files(report).items():
                 target = folder / site_name
-                if not target.exists():
-                    data = snap.tree.read(repo_path)
-                    if data is None:
-                        continue
-                    folder.mkdir(parents=True, exist_ok=True)
-                    tmp = target.with_name(f".{site_name}.tmp")
-                    tmp.write_bytes(data)
-                    tmp.replace(target)
                 out[urls.figure(group.cohort, group.number, site_name)] = target
-        return out
+                if not target.exists():
+                    missing[target] = repo_path
+            if missing:
+                todo.append((snap, missing))
+
+        def write(item: tuple[Snapshot, dict[Path, str]]) -> None:
+            snap, missing = item
+            prefetch = getattr(snap.tree, "prefetch", None)
+            if prefetch is not None:
+                prefetch(sorted(set(missing.values())))
+            for target, repo_path in missing.items():
+                data = snap.tree.read(repo_path) if snap.tree else None
+                if data is None:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".{target.name}.tmp")
+                tmp.write_bytes(data)
+                tmp.replace(target)
+
+        with ThreadPoolExecutor(max_workers=max(1, self.config.workers)) as pool:
+            list(pool.map(write, todo))
+        return {uri: path for uri, path in out.items() if path.exists()}
 
     def _summary(self, fetch_s: float, parse_s: float) -> None:
         assert self.archive is not None
