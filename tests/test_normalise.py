@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures.parse.factory import render
 
 from cohort_archive.archive import ReportCache, build_archive
 from cohort_archive.fetch import FetchOptions, fetch_all
@@ -14,9 +14,6 @@ from cohort_archive.registry import load_registry
 from cohort_archive.roster import load_rosters
 from conftest import REPO
 from gitrepos import BareRepo, write_roster
-
-sys.path.insert(0, str(REPO / "tests" / "fixtures" / "parse"))
-from factory import render
 
 REGISTRY = load_registry(REPO / "reports" / "templates")
 
