@@ -208,6 +208,20 @@ def test_refresh_sees_new_commit_and_unchanged_is_up_to_date(
     assert refreshed.commit == new and not refreshed.from_cache
 
 
+def test_missing_mode_clones_new_repos_and_never_updates_cached_ones(
+    report_repo: BareRepo, tmp_path: Path, options: FetchOptions
+) -> None:
+    """What `mkdocs serve` uses: no re-clone, no update, but a repo new to the roster is cloned."""
+    first = fetch_all([roster("a", [(1, report_repo.url)])], options)[0]
+    report_repo.commit({"reports/README.md": "# Newer\n"}, date="2025-01-28T10:00:00+01:00")
+    other = BareRepo.create(tmp_path / "src" / "group2.git")
+    other.commit({"reports/README.md": REPORT})
+    serve = FetchOptions(options.cache_dir, mode="missing")
+    snaps = fetch_all([roster("a", [(1, report_repo.url), (2, other.url)])], serve)
+    assert one(snaps, 1).commit == first.commit  # the cached copy, not the new commit
+    assert one(snaps, 2).status == "ok" and one(snaps, 2).commit == other.rev("main")
+
+
 def test_default_branch_change_is_followed(report_repo: BareRepo, options: FetchOptions) -> None:
     rosters = [roster("a", [(1, report_repo.url)])]
     fetch_all(rosters, options)

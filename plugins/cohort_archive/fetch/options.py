@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Mode = Literal["auto", "offline", "refresh"]
+Mode = Literal["auto", "offline", "refresh", "missing"]
 Prefetch = Literal["folder", "report"]
 OFFLINE_ENV = "COHORT_OFFLINE"
 
@@ -17,7 +17,9 @@ class FetchOptions:
     """Options of `fetch_all`.
 
     mode: `auto` asks each remote for its refs and fetches only what changed; `refresh` always runs
-    `git fetch`; `offline` never touches the network (cache only). `COHORT_OFFLINE=1` forces offline.
+    `git fetch`; `offline` never touches the network (cache only); `missing` clones repos that are not
+    in the cache yet and leaves cached ones as they are (what `mkdocs serve` uses: it never re-clones and
+    never updates). `COHORT_OFFLINE=1` forces offline.
     token_env: environment variable with a GitHub token for private https://github.com repos
     (`GITHUB_TOKEN` is tried as well); it is handed to git through the environment, never stored.
     url_rewrites: prefix -> replacement, like git's `url.<replacement>.insteadOf=<prefix>`.

@@ -177,7 +177,7 @@ class _RepoJob:
                 return self._cold()
             remove_stale_locks(self.final)
             state = read_state(self.final)
-            if self.mode == "offline":
+            if self.mode in ("offline", "missing"):
                 return self._cached(state, None)
             return self._warm(state)
 
