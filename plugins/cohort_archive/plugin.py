@@ -26,7 +26,7 @@ from .fetch import FetchOptions, fetch_all
 from .figures import figure_files
 from .model import Roster, Snapshot
 from .pages import urls
-from .pages.common import ANSWER_BLOCK
+from .pages.common import BLOCK
 from .pages.home import MARKER, build_home, fill_home
 from .pages.site import NavNode, SitePlan, plan_site
 from .registry import Registry, load_registry
@@ -59,6 +59,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.roster_stamp: tuple = ()
         self.cache: ReportCache | None = None
         self.figures: dict[str, Path] = {}  # site URI -> file on disk
+        self.blocks: dict[str, list[str]] = {}  # page URI -> its HTML blocks
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -160,6 +161,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             page = search_page()
             self.plan.pages.append(page)
             self.plan.nav.append(NavNode(page.title, page.uri))
+        self.blocks = {p.uri: p.blocks for p in self.plan.pages}
         self.figures = self._materialise_figures(cache_dir / "figures")
         self._summary(t1 - t0, t2 - t1)
 
@@ -280,7 +282,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.archive is not None and MARKER in markdown:
-            return fill_home(markdown, self.archive.cohorts, page.file.src_uri)
+            return fill_home(markdown, self.archive.cohorts)
         return markdown
 
     @event_priority(50)
@@ -288,16 +290,19 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         if self.archive is None or ("@@" not in html and "<!--ca-" not in html):
             return html
         rendered = self.archive.rendered
+        blocks = self.blocks.get(page.file.src_uri, [])
 
-        def answer(match) -> str:
-            kind, key, number = match.group(1), match.group(2), match.group(3)
+        def block(match: re.Match[str]) -> str:
+            kind, key, number = match.group(1), match.group(2), int(match.group(3) or 0)
+            if kind == "block":
+                return blocks[number] if key == page.file.src_uri and number < len(blocks) else ""
             r = rendered.get(key)
             if r is None:
                 return ""
-            body = r.free_form if kind == "freeform" else r.answers.get(int(number or 0))
+            body = r.free_form if kind == "freeform" else r.answers.get(number)
             return f'<div class="ca-answer">{body or ""}</div>'
 
-        html = ANSWER_BLOCK.sub(answer, html)
+        html = BLOCK.sub(block, html)
         prefix = urls.root_prefix(page.url)
         directory_urls = config.use_directory_urls
         html = _PAGE_REF.sub(lambda m: prefix + urls.page_url(m.group(1), directory_urls), html)
@@ -343,4 +348,4 @@ def _fingerprint(templates_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-_PAGE_REF = re.compile(r"@@PAGE@@([^\"'\s<>]+\.md)")
+_PAGE_REF = re.compile(r"@@PAGE@@([^\"'\s<>#]+\.md)")

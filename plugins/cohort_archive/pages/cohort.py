@@ -1,15 +1,14 @@
-"""Cohort pages: the overview table, the checklist heatmap and the compliance list."""
+"""Cohort pages: the overview table, the questions index, the checklist heatmap and the compliance list."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 
 from ..metrics import group_metrics
 from ..model import Cohort
 from ..registry import Registry
 from . import urls
-from .common import PageSpec, esc, percent, share, status_label
+from .common import PageSpec, PageWriter, h, html_table, page_link, percent, share, status_label
 from .group import repo_links
 
 
@@ -18,90 +17,69 @@ def cohort_templates(cohort: Cohort) -> Counter[str]:
 
 
 def build_overview(cohort: Cohort) -> PageSpec:
-    uri = urls.cohort(cohort.id)
+    page = PageWriter(urls.cohort(cohort.id))
     s = cohort.settings
     templates = ", ".join(f"{t} ({n})" for t, n in cohort_templates(cohort).most_common()) or "–"
-    out = [f"# {esc(s.title)}\n"]
-    facts = [f"**{len(cohort.groups)}** groups", f"templates: {esc(templates)}"]
+    page.heading(1, s.title)
+    facts = [f"<strong>{len(cohort.groups)}</strong> groups", f"templates: {h(templates)}"]
     if s.deadline:
-        facts.append(f"hand-in deadline: {s.deadline.isoformat(sep=' ', timespec='minutes')}")
-    out.append(" · ".join(facts) + "\n")
+        facts.append(f"hand-in deadline: {h(s.deadline.isoformat(sep=' ', timespec='minutes'))}")
     links = [
-        f"[Questions]({urls.link(uri, urls.question(cohort.id, 'index'))})",
-        f"[Checklist]({urls.link(uri, urls.checklist(cohort.id))})",
-        f"[Compliance]({urls.link(uri, urls.compliance(cohort.id))})",
+        page_link(urls.question(cohort.id, "index"), "Questions"),
+        page_link(urls.checklist(cohort.id), "Checklist"),
+        page_link(urls.compliance(cohort.id), "Compliance"),
     ]
-    out.append(" · ".join(links) + "\n")
+    intro = f"<p>{' · '.join(facts)}</p><p>{' · '.join(links)}</p>"
     if cohort.problems:
-        out.append(f'!!! warning "Roster: {len(cohort.problems)} rows skipped"\n')
-        out += [f"    - {esc(str(p))}" for p in cohort.problems]
-        out.append("")
-    header = [
-        "Group",
-        "Repository",
-        "Commit date",
-        "Answered",
-        "Within limits",
-        "Figures",
-        "Missing",
-        "Checklist",
-        "Problems",
-        "Status",
-    ]
+        items = "".join(f"<li>{h(str(p))}</li>" for p in cohort.problems)
+        intro += (
+            f'<div class="admonition warning"><p class="admonition-title">Roster: '
+            f"{len(cohort.problems)} rows skipped</p><ul>{items}</ul></div>"
+        )
+    header = ["Group", "Repository", "Commit date", "Answered", "Within limits", "Figures", "Missing",
+              "Checklist", "Problems", "Status"]  # fmt: skip
     rows = []
     for group in cohort.groups:
         m = group_metrics(group)
         repo, _ = repo_links(group, short=True)
         date = group.snapshot.commit_date.date().isoformat() if group.snapshot.commit_date else "–"
-        checklist = (
-            percent(m.checklist_share) if group.report and group.report.checklist_present else "removed"
-        )
-        link = urls.link(uri, urls.group(cohort.id, group.number))
-        rows.append(
-            [
-                f"[{group.number}]({link})",
-                repo,
-                date,
-                share(m.answered, m.questions),
-                share(m.within, m.limited),
-                m.figures_resolved,
-                m.figures_missing,
-                checklist if group.report else "–",
-                m.problems,
-                status_label(group),
-            ]
-        )
-    out.append('<div class="ca-sortable" markdown>\n')
-    out.append("| " + " | ".join(header) + " |\n|" + "|".join("---" for _ in header) + "|")
-    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    out.append("\n</div>\n")
-    return PageSpec(uri, "Overview", "\n".join(out))
+        if group.report is None:
+            checklist = "–"
+        else:
+            checklist = percent(m.checklist_share) if group.report.checklist_present else "removed"
+        rows.append([
+            page_link(urls.group(cohort.id, group.number), str(group.number)), repo, date,
+            share(m.answered, m.questions), share(m.within, m.limited), m.figures_resolved, m.figures_missing,
+            checklist, m.problems, status_label(group),
+        ])  # fmt: skip
+    page.html(intro + html_table(header, rows, sortable=True))
+    return page.page("Overview")
 
 
 def build_questions_index(cohort: Cohort, questions: list) -> PageSpec:
-    uri = urls.question(cohort.id, "index")
-    out = [f"# Questions · {esc(cohort.settings.title)}\n"]
+    page = PageWriter(urls.question(cohort.id, "index"))
+    page.heading(1, f"Questions · {cohort.settings.title}")
     rows = []
     for spec, entries in questions:
         answered = sum(a.answered for _, a in entries)
         within = sum(bool(a.within_limits) for _, a in entries if a.answered)
-        link = urls.link(uri, urls.question(cohort.id, spec.id))
-        rows.append(
-            f"| Q{spec.number} | [{esc(spec.title)}]({link}) | {share(answered, len(entries))} | "
-            f"{share(within, answered) if spec.limits.describe() != 'no limits' else '–'} |"
-        )
-    out.append("| # | Question | Answered | Within limits |\n|---|---|---|---|\n" + "\n".join(rows) + "\n")
-    return PageSpec(uri, "Questions", "\n".join(out))
+        limited = spec.limits.describe() != "no limits"
+        rows.append([
+            f"Q{spec.number}", page_link(urls.question(cohort.id, spec.id), spec.title),
+            share(answered, len(entries)), share(within, answered) if limited else "–",
+        ])  # fmt: skip
+    page.html(html_table(["#", "Question", "Answered", "Within limits"], rows, sortable=True))
+    return page.page("Questions")
 
 
 def build_checklist(cohort: Cohort, registry: Registry) -> PageSpec:
     """Module adoption as bars and a groups × items heatmap: CSS only, no charting library."""
-    uri = urls.checklist(cohort.id)
-    out = [f"# Checklist · {esc(cohort.settings.title)}\n"]
+    page = PageWriter(urls.checklist(cohort.id))
+    page.heading(1, f"Checklist · {cohort.settings.title}")
     reports = [g for g in cohort.groups if g.report and g.report.checklist_present]
-    out.append(f"{len(reports)} of {len(cohort.groups)} groups kept the checklist in their report.\n")
+    page.html(f"<p>{len(reports)} of {len(cohort.groups)} groups kept the checklist in their report.</p>")
     if not reports:
-        return PageSpec(uri, "Checklist", "\n".join(out))
+        return page.page("Checklist")
     # items in first-seen order, by canonical id (unmatched items by their text)
     items: dict[str, str] = {}
     modules: dict[str, tuple[str, ...]] = {}
@@ -111,65 +89,58 @@ def build_checklist(cohort: Cohort, registry: Registry) -> PageSpec:
             items.setdefault(key, c.text)
             modules.setdefault(key, c.modules)
     ticked = {g.snapshot.key: {(c.item or c.text) for c in g.report.checklist if c.checked} for g in reports}
-    # module adoption: a group adopts a module when it ticks any item tagged with it
+    # a group adopts a module when it ticks any item tagged with it
     by_module: dict[str, set[str]] = {}
     for key, mods in modules.items():
         for mod in mods:
             by_module.setdefault(mod, set()).add(key)
-    out.append("## Module adoption\n")
-    out.append('<div class="ca-bars">')
+    page.heading(2, "Module adoption", "module-adoption")
+    bars = []
     for mod in sorted(by_module, key=lambda m: int(m[1:]) if m[1:].isdigit() else 999):
         n = sum(1 for g in reports if ticked[g.snapshot.key] & by_module[mod])
         pct = round(100 * n / len(reports))
-        out.append(
-            f'<div class="ca-bar"><span class="ca-bar-label">{mod}</span>'
+        bars.append(
+            f'<div class="ca-bar"><span class="ca-bar-label">{h(mod)}</span>'
             f'<span class="ca-bar-track"><span class="ca-bar-fill" style="width:{pct}%"></span></span>'
             f'<span class="ca-bar-value">{pct} % ({n})</span></div>'
         )
-    out.append("</div>\n")
-    out.append("## Items\n")
-    out.append(
-        '<div class="ca-heatmap-wrap"><table class="ca-heatmap"><thead><tr><th>Item</th><th>Share</th>'
-    )
-    for g in reports:
-        href = "@@PAGE@@" + urls.group(cohort.id, g.number)
-        out.append(f'<th><a href="{href}">{g.number}</a></th>')
-    out.append("</tr></thead><tbody>")
+    page.html('<div class="ca-bars">' + "".join(bars) + "</div>")
+    page.heading(2, "Items", "items")
+    head = "".join(f"<th>{page_link(urls.group(cohort.id, g.number), str(g.number))}</th>" for g in reports)
+    rows = []
     for key, text in items.items():
         n = sum(1 for g in reports if key in ticked[g.snapshot.key])
         tags = f" ({', '.join(modules[key])})" if modules[key] else ""
-        out.append(f"<tr><th>{esc_html(text)}{tags}</th><td>{round(100 * n / len(reports))} %</td>")
-        out += [
-            '<td class="ca-on"></td>' if key in ticked[g.snapshot.key] else '<td class="ca-off"></td>'
+        cells = "".join(
+            '<td class="ca-on" title="ticked"></td>'
+            if key in ticked[g.snapshot.key]
+            else '<td class="ca-off"></td>'
             for g in reports
-        ]
-        out.append("</tr>")
-    out.append("</tbody></table></div>\n")
-    return PageSpec(uri, "Checklist", "\n".join(out))
-
-
-def esc_html(text: str) -> str:
-    return html.escape(" ".join(text.split()))
+        )
+        rows.append(f"<tr><th>{h(text)}{h(tags)}</th><td>{round(100 * n / len(reports))} %</td>{cells}</tr>")
+    page.html(
+        '<div class="ca-heatmap-wrap"><table class="ca-heatmap"><thead><tr><th>Item</th><th>Share</th>'
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    return page.page("Checklist")
 
 
 def build_compliance(cohort: Cohort, registry: Registry) -> PageSpec:
     """The grading aid: what is outside the course's rules, per group, linking to the exact answer."""
-    uri = urls.compliance(cohort.id)
-    out = [
-        f"# Compliance · {esc(cohort.settings.title)}\n",
-        "Answers outside the word/image limits that year's `report.py` checks, unanswered questions, "
-        "missing figures and template mismatches, per group.\n",
-    ]
+    page = PageWriter(urls.compliance(cohort.id))
+    page.heading(1, f"Compliance · {cohort.settings.title}")
+    expected = _expected_template(cohort, registry)
     rows = []
     for group in cohort.groups:
-        link = urls.link(uri, urls.group(cohort.id, group.number))
+        link = page_link(urls.group(cohort.id, group.number), str(group.number))
         report = group.report
         if report is None:
-            rows.append(f"| [{group.number}]({link}) | {status_label(group)} | | | | |")
+            rows.append([link, status_label(group), "", "", "", len(group.problems)])
             continue
+        target = urls.group(cohort.id, group.number)
 
-        def q(n: int, target: str = urls.group(cohort.id, group.number)) -> str:
-            return f"[Q{n}]({urls.link(uri, target, urls.question_anchor(n))})"
+        def q(n: int, target: str = target) -> str:
+            return page_link(target, f"Q{n}", urls.question_anchor(n))
 
         outside = [
             f"{q(a.number)} ({a.words} w, {a.images} img)"
@@ -177,30 +148,28 @@ def build_compliance(cohort: Cohort, registry: Registry) -> PageSpec:
             if a.answered and a.within_limits is False
         ]
         unanswered = [q(a.number) for a in report.answers if not a.answered]
-        missing = [
-            f"<code>{html.escape(f.ref)}</code>" for f in report.figures if f.status in ("missing", "unsafe")
-        ]
-        expected = _expected_template(cohort, registry)
+        missing = [f"<code>{h(f.ref)}</code>" for f in report.figures if f.status in ("missing", "unsafe")]
         mismatch = ""
         if report.template is None:
             mismatch = "free-form"
         elif expected and report.template != expected:
-            mismatch = esc(report.template)
+            mismatch = h(report.template)
         if outside or unanswered or missing or mismatch:
-            rows.append(
-                f"| [{group.number}]({link}) | {', '.join(outside) or '–'} | "
-                f"{', '.join(unanswered) or '–'} | {', '.join(missing) or '–'} | {mismatch or '–'} | "
-                f"{len(group.problems)} |"
-            )
-    out.append(f"{len(rows)} of {len(cohort.groups)} groups have something to look at.\n")
-    out.append('<div class="ca-sortable" markdown>\n')
-    out.append(
-        "| Group | Outside limits | Unanswered | Missing figures | Template | Problems |\n"
-        "|---|---|---|---|---|---|"
+            rows.append([
+                link, ", ".join(outside) or "–", ", ".join(unanswered) or "–", ", ".join(missing) or "–",
+                mismatch or "–", len(group.problems),
+            ])  # fmt: skip
+    page.html(
+        "<p>Answers outside the word/image limits that year's <code>report.py</code> checks, unanswered "
+        "questions, missing figures and template mismatches, per group.</p>"
+        f"<p>{len(rows)} of {len(cohort.groups)} groups have something to look at.</p>"
+        + html_table(
+            ["Group", "Outside limits", "Unanswered", "Missing figures", "Template", "Problems"],
+            rows,
+            sortable=True,
+        )
     )
-    out += rows
-    out.append("\n</div>\n")
-    return PageSpec(uri, "Compliance", "\n".join(out))
+    return page.page("Compliance")
 
 
 def _expected_template(cohort: Cohort, registry: Registry) -> str | None:

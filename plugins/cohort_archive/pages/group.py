@@ -10,9 +10,10 @@ from . import urls
 from .common import (
     GROUP_INFO,
     PageSpec,
-    answer_block,
-    esc,
-    free_form_block,
+    PageWriter,
+    admonition,
+    h,
+    page_link,
     percent,
     problems_admonition,
     share,
@@ -26,84 +27,99 @@ def group_title(group: Group) -> str:
 
 
 def repo_links(group: Group, *, short: bool = False) -> tuple[str, str]:
-    """Markdown for the repository at the used commit and for the report's source."""
+    """HTML links to the repository at the used commit and to the report's source."""
     snap = group.snapshot
     web = web_url(snap.entry.repo_url)
     if not web:
-        return esc(snap.entry.repo_url), "–"
+        return h(snap.entry.repo_url), "–"
     ref = snap.commit or snap.branch or "HEAD"
     name = web.removeprefix("https://github.com/")
     if short:
         name = name.rsplit("/", 1)[-1]
-    return f"[{esc(name)}]({web}/tree/{ref})", f"[{REPORT_PATH}]({web}/blob/{ref}/{REPORT_PATH})"
+    return (
+        f'<a href="{h(web)}/tree/{h(ref)}">{h(name)}</a>',
+        f'<a href="{h(web)}/blob/{h(ref)}/{REPORT_PATH}">{REPORT_PATH}</a>',
+    )
+
+
+def limits_mark(answer: Answer) -> str:
+    return {True: "within limits", False: "<strong>outside limits</strong>", None: "no limits"}[
+        answer.within_limits
+    ]
 
 
 def answer_meta(answer: Answer, limits: str) -> str:
     if not answer.answered:
         return '<span class="ca-meta ca-unanswered">not answered</span>'
-    mark = {True: "within limits", False: "**outside limits**", None: "no limits"}[answer.within_limits]
+    images = f"{answer.images} image{'s' if answer.images != 1 else ''}"
     return (
-        f'<span class="ca-meta">{answer.words} words · {answer.images} image'
-        f"{'s' if answer.images != 1 else ''} · {limits} · {mark}</span>"
+        f'<span class="ca-meta">{answer.words} words · {images} · {h(limits)} · {limits_mark(answer)}</span>'
     )
 
 
 def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSpec:
     uri = urls.group(cohort.id, group.number)
+    page = PageWriter(uri)
     snap, report = group.snapshot, group.report
     m = group_metrics(group)
     repo, source = repo_links(group)
-    out = [f"# {group_title(group)} · {esc(cohort.settings.title)}\n"]
-    out.append(problems_admonition(group.problems))
+    page.heading(1, f"{group_title(group)} · {cohort.settings.title}")
+    page.html(problems_admonition(group.problems))
     date = snap.commit_date.date().isoformat() if snap.commit_date else "–"
-    rows = [
+    facts = [
         ("Repository", repo),
-        ("Commit", f"`{snap.commit[:10]}` ({date})" if snap.commit else "–"),
+        ("Commit", f"<code>{h(snap.commit[:10])}</code> ({date})" if snap.commit else "–"),
         ("Status", {"ok": "ok", "unavailable": "unavailable", "no-report": "no report"}[snap.status]),
     ]
     if report is not None:
-        template = report.template or "none matched (free-form report)"
-        rows += [
+        checklist = (
+            f"{share(m.checklist_checked, m.checklist_items)} ticked ({percent(m.checklist_share)})"
+            if report.checklist_present
+            else "removed"
+        )
+        facts += [
             ("Report", source),
-            ("Template", esc(template)),
+            ("Template", h(report.template or "none matched (free-form report)")),
             ("Answered", f"{share(m.answered, m.questions)} · within limits {share(m.within, m.limited)}"),
             (
                 "Figures",
-                f"{m.figures_resolved} resolved · {m.figures_missing} missing · "
-                f"{m.figures_external} external",
+                f"{m.figures_resolved} resolved · {m.figures_missing} missing · {m.figures_external} external",
             ),
-            (
-                "Checklist",
-                f"{share(m.checklist_checked, m.checklist_items)} ticked ({percent(m.checklist_share)})"
-                if report.checklist_present
-                else "removed",
-            ),
+            ("Checklist", checklist),
         ]
-    out.append('<div class="ca-facts" markdown>\n')
-    out += [f"- **{k}**: {v}" for k, v in rows]
-    out.append("\n</div>\n")
+    page.html(
+        '<ul class="ca-facts">' + "".join(f"<li><strong>{k}</strong>: {v}</li>" for k, v in facts) + "</ul>"
+    )
     if snap.status == "unavailable":
-        out.append(
-            '!!! failure "Repository unavailable"\n\n    The repository could not be fetched; see the '
-            "problems above. The rest of the archive is unaffected.\n"
+        page.html(
+            admonition(
+                "failure",
+                "Repository unavailable",
+                "The repository could not be fetched; see the problems above. The rest of the archive is unaffected.",
+            )
         )
     elif snap.status == "no-report":
-        out.append(
-            f'!!! failure "No report"\n\n    The repository has no `{REPORT_PATH}` at the used commit.\n'
+        page.html(
+            admonition(
+                "failure",
+                "No report",
+                f"The repository has no <code>{REPORT_PATH}</code> at the used commit.",
+            )
         )
     if report is None:
-        return PageSpec(uri, group_title(group), "\n".join(out))
+        return page.page(group_title(group))
 
     template = registry.templates.get(report.template) if report.template else None
     info_section = template.questions[0].section if template and template.questions else "Group information"
-    out.append(f"## {esc(info_section)}\n")
-    out.append('<a id="q1"></a><a id="q2"></a>\n')
-    out.append(f"- Group number as written: {esc(report.group_number_text) or '–'}")
-    out.append(f"- Study numbers: {esc(', '.join(report.students)) or '–'}\n")
-
+    page.heading(2, info_section)
+    page.html(
+        '<a id="q1"></a><a id="q2"></a><ul>'
+        f"<li>Group number as written: {h(report.group_number_text) or '–'}</li>"
+        f"<li>Study numbers: {h(', '.join(report.students)) or '–'}</li></ul>"
+    )
     if template is None:
-        out.append("## Report\n")
-        out.append(free_form_block(snap.key))
+        page.heading(2, "Report")
+        page.free_form(snap.key)
     else:
         section = info_section
         for spec in template.questions:
@@ -112,22 +128,27 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
                 continue
             if spec.section != section:
                 section = spec.section
-                out.append(f"## {esc(section)}\n")
-            anchor = urls.question_anchor(spec.number)
+                page.heading(2, section)
+            page.heading(3, f"Q{spec.number} · {spec.title}", urls.question_anchor(spec.number))
             target = urls.group_anchor(cohort.id, group.number) if answer.answered else "unanswered"
-            others = urls.link(uri, urls.question(cohort.id, spec.id), target)
-            out.append(f"### Q{spec.number} · {esc(spec.title)} {{#{anchor}}}\n")
-            out.append(f'<a id="{spec.id}"></a>')
-            out.append(f"{answer_meta(answer, spec.limits.describe())} · [every group's answer]({others})\n")
+            others = page_link(urls.question(cohort.id, spec.id), "every group's answer", target)
+            page.html(
+                f'<a id="{spec.id}"></a><p>{answer_meta(answer, spec.limits.describe())} · {others}</p>'
+            )
             if answer.answered:
-                out.append(answer_block(snap.key, spec.number))
+                page.answer(snap.key, spec.number)
             else:
-                out.append("*Not answered.*\n")
+                page.html("<p><em>Not answered.</em></p>")
     if report.checklist_present:
-        out.append("## Checklist\n")
+        page.heading(2, "Checklist")
+        items = []
         for item in report.checklist:
-            box = "x" if item.checked else " "
+            box = "checked " if item.checked else ""
             tags = f" ({', '.join(item.modules)})" if item.modules else ""
-            out.append(f"- [{box}] {esc(item.text)}{tags}")
-        out.append("")
-    return PageSpec(uri, group_title(group), "\n".join(out))
+            items.append(
+                f'<li class="task-list-item"><label class="task-list-control">'
+                f'<input type="checkbox" disabled {box}/><span class="task-list-indicator"></span></label> '
+                f"{h(item.text)}{h(tags)}</li>"
+            )
+        page.html('<ul class="task-list">' + "".join(items) + "</ul>")
+    return page.page(group_title(group))
