@@ -38,6 +38,8 @@ class CohortArchiveConfig(Config):
     """Cohorts with more groups than this list them in the nav in chunks of this size."""
     strict_reports = opt.Type(bool, default=False)
     """Log problems found in student reports as warnings (so `--strict` fails on them); info otherwise."""
+    page_cache = opt.Type(bool, default=True)
+    """Reuse the HTML of generated pages whose inputs did not change since the last build."""
     search = opt.Type(bool, default=True)
     """Build the Pagefind index after the site."""
     export = opt.Type(bool, default=True)

@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 
+from material import templates as material_templates
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -19,12 +22,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
 
-from .archive import Archive, ReportCache, build_archive
+from .archive import CACHE_VERSION, Archive, ReportCache, build_archive
 from .config import CohortArchiveConfig
 from .export import write_exports
 from .fetch import FetchOptions, fetch_all
 from .figures import figure_files
 from .model import Roster, Snapshot
+from .page_cache import PageCache, digest, files_digest, rendered_digest
 from .pages import urls
 from .pages.common import BLOCK
 from .pages.home import MARKER, build_home, fill_home
@@ -60,6 +64,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.cache: ReportCache | None = None
         self.figures: dict[str, Path] = {}  # site URI -> file on disk
         self.blocks: dict[str, list[str]] = {}  # page URI -> its HTML blocks
+        self.page_cache: PageCache | None = None
+        self.site_signature = ""
+        self.reused: dict[str, tuple[File, Path]] = {}  # page URI -> (file, cached HTML)
+        self.to_store: dict[str, str] = {}  # page URI -> cache key, for pages rendered this build
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -239,20 +247,57 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         if "index.md" not in existing:
             home = build_home(self.archive.cohorts, config.site_name)
             files.append(File.generated(config, home.uri, content=home.markdown))
+        self.reused, self.to_store = {}, {}
+        cache = self._page_cache(config, files) if self.config.page_cache else None
+        groups = {k: rendered_digest(r) for k, r in self.archive.rendered.items()} if cache else {}
         for page in self.plan.pages:
             if page.uri in existing:
                 log.warning(f"docs/{page.uri} hides the generated page of the same name")
                 continue
-            files.append(
-                File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
-            )
-        for uri, path in self.figures.items():
-            files.append(File.generated(config, uri, abs_src_path=str(path)))
+            key = cache.key(self.site_signature, page, groups) if cache else None
+            hit = cache.get(key) if cache and key else None
+            # a page with an unchanged rendering is left out of MkDocs' build and copied back afterwards
+            inclusion = InclusionLevel.EXCLUDED if hit else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
+            files.append(file)
+            if hit:
+                self.reused[page.uri] = (file, hit)
+            elif key:
+                self.to_store[page.uri] = key
         for asset in sorted((ASSETS / "site").glob("*")):
             files.append(
                 File.generated(config, f"assets/cohort-archive/{asset.name}", abs_src_path=str(asset))
             )
         return files
+
+    def _page_cache(self, config: MkDocsConfig, files: Files) -> PageCache:
+        """The page cache and this build's site signature (what every page's HTML depends on)."""
+        assert self.plan is not None
+        package = Path(__file__).parent
+        theme_dirs = [
+            Path(d)
+            for d in config.theme.dirs
+            if not str(d).startswith(str(Path(material_templates.__file__).parent))
+        ]
+        hand = [Path(f.abs_src_path) for f in files.documentation_pages() if f.abs_src_path]
+        self.site_signature = digest(
+            CACHE_VERSION,
+            version("mkdocs"),
+            version("mkdocs-material"),
+            Path(config.config_file_path).read_bytes() if config.config_file_path else b"",
+            config.site_url,
+            config.site_name,
+            config.use_directory_urls,
+            _nav_repr(self.plan.nav),
+            files_digest(hand),
+            files_digest(
+                p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".js")
+            ),
+            files_digest(p for d in theme_dirs for p in d.rglob("*.html")),
+        )
+        cache = PageCache(self._path(self.config.cache_dir) / "pages")
+        self.page_cache = cache
+        return cache
 
     # -- navigation ----------------------------------------------------------------------------------
 
@@ -264,7 +309,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             if node.uri is None:
                 return Section(node.title, [build(c) for c in node.children])
             file = files.get_file_from_path(node.uri)
-            assert file is not None and file.page is not None, node.uri
+            assert file is not None, node.uri
+            if file.page is None:  # left out of the build (cached), still in the nav
+                Page(node.title, file, config)
             file.page.title = node.title
             return file.page
 
@@ -308,12 +355,27 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         html = _PAGE_REF.sub(lambda m: prefix + urls.page_url(m.group(1), directory_urls), html)
         return html.replace("@@ROOT@@", prefix)
 
+    @event_priority(-100)  # after every other plugin (e.g. glightbox) changed the page
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        key = self.to_store.get(page.file.src_uri)
+        if key and self.page_cache is not None:
+            self.page_cache.put(key, output)
+        return output
+
     # -- after the build -----------------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.archive is None:
             return
         site = Path(config.site_dir)
+        for file, cached in self.reused.values():
+            place(cached, Path(file.abs_dest_path))
+        for uri, path in self.figures.items():
+            place(path, site / uri)
+        if self.page_cache is not None:
+            self.page_cache.prune()
+        if self.reused:
+            log.info(f"{len(self.reused)} unchanged pages reused, {len(self.to_store)} rendered")
         directory_urls = config.use_directory_urls
         built = {f for f in (p.uri for p in self.plan.pages)} if self.plan else set()
 
@@ -328,6 +390,20 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             t0 = time.monotonic()
             stats = SearchIndexer(site, self.archive, page_url, config).run()
             log.info(f"Search index: {stats} in {time.monotonic() - t0:.1f} s")
+
+
+def place(source: Path, target: Path) -> None:
+    """Put a file into the site: a hard link where possible (no copy), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _nav_repr(nodes: list[NavNode]) -> str:
+    return "".join(f"[{n.title}|{n.uri}{_nav_repr(n.children)}]" for n in nodes)
 
 
 def _walk_pages(items) -> list[Page]:

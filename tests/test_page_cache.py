@@ -1,0 +1,48 @@
+"""Unchanged generated pages are reused across builds, and the result is the same site."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_demo_repos, mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+
+def _pages(site: Path) -> dict[str, Path]:
+    return {str(p.relative_to(site)): p for p in site.rglob("*.html") if "pagefind" not in p.parts}
+
+
+def test_second_build_reuses_pages_and_equals_a_fresh_build(tmp_path: Path) -> None:
+    make_demo_repos()
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "docs", project / "docs")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace(
+        "templates_dir: reports/templates", f"templates_dir: {REPO / 'reports' / 'templates'}"
+    )
+    config = config.replace(".cache/demo/repos/", str(REPO / ".cache" / "demo" / "repos") + "/")
+    (project / "mkdocs.yml").write_text(config)
+    env = {
+        "COHORT_CACHE": str(tmp_path / "cache"),
+        "COHORT_ROSTERS": str(REPO / "reports" / "demo" / "rosters"),
+    }
+
+    first = mkdocs_build(tmp_path / "first", env=env, strict=True, config=project / "mkdocs.yml")
+    assert "unchanged pages reused" not in first.stderr
+    second = mkdocs_build(tmp_path / "second", env=env, strict=True, config=project / "mkdocs.yml")
+    assert "unchanged pages reused, 0 rendered" in second.stderr
+    a, b = _pages(tmp_path / "first"), _pages(tmp_path / "second")
+    assert a.keys() == b.keys()
+    assert [k for k in a if not filecmp.cmp(a[k], b[k], shallow=False)] == []
+
+    # a hand-written page changes the nav's titles: every page is rendered again, with the new title
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text().replace("# About this archive", "# About the archive"))
+    third = mkdocs_build(tmp_path / "third", env=env, strict=True, config=project / "mkdocs.yml")
+    assert "unchanged pages reused" not in third.stderr
+    assert "About the archive" in (tmp_path / "third" / "2025-january" / "index.html").read_text()
