@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import pickle
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Cohort, Group, Problem, Report, Roster, Snapshot
-from .normalise import REPORT_PATH, normalise
+from .fetch.tree import first_added
+from .model import Cohort, Group, ListingTree, Problem, Report, Roster, RosterEntry, Snapshot
+from .normalise import REPORT_PATH, normalise, normalise_report
 from .registry import Registry
 from .render import MarkdownRenderer
 
@@ -90,18 +93,112 @@ def render_report(report: Report, renderer: MarkdownRenderer) -> Rendered:
     return Rendered(answers=answers, free_form=free)
 
 
+@dataclass
+class _Job:
+    """Everything a worker process needs to normalise and render one report (no open handles)."""
+
+    key: str
+    entry: RosterEntry
+    commit: str | None
+    data: bytes
+    files: list[str]
+    symlinks: set[str]
+    git_dir: str | None
+    env: dict[str, str] | None
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(registry: Registry) -> None:
+    _WORKER["registry"] = registry
+    _WORKER["renderer"] = MarkdownRenderer()
+
+
+def _run_job(job: _Job) -> tuple[str, Report | None, Rendered | None, str | None]:
+    """Worker side: parse, resolve figures, render; a failure comes back as text, never raises."""
+    try:
+        registry = _WORKER["registry"]
+        renderer = _WORKER["renderer"]
+        first = None
+        if job.git_dir and job.commit:
+            git_dir, env, commit = job.git_dir, job.env or {}, job.commit
+
+            def first(path: str):
+                return first_added(git_dir, env, commit, path)
+
+        tree = ListingTree(job.files, job.symlinks, first)
+        report = normalise_report(job.data, job.entry, job.commit, tree, registry)  # type: ignore[arg-type]
+        return job.key, report, render_report(report, renderer), None  # type: ignore[arg-type]
+    except Exception as exc:  # reported by the caller against the group
+        return job.key, None, None, f"{exc!r}"
+
+
+def _job(snapshot: Snapshot) -> _Job | None:
+    """A worker job for a snapshot whose tree can be listed; None to normalise it in this process."""
+    tree = snapshot.tree
+    listing = getattr(tree, "listing", None)
+    if tree is None or listing is None:
+        return None
+    data = tree.read(REPORT_PATH)
+    if data is None:
+        return None
+    files, symlinks = listing()
+    return _Job(
+        snapshot.key, snapshot.entry, snapshot.commit, data, files, symlinks,
+        str(getattr(tree, "git_dir", "")) or None, getattr(tree, "local_env", None),
+    )  # fmt: skip
+
+
+def _normalise_all(
+    snapshots: list[Snapshot], registry: Registry, workers: int
+) -> dict[str, tuple[Report | None, Rendered | None, str | None]]:
+    """Normalise and render many reports, in worker processes when there are enough of them."""
+    out: dict[str, tuple[Report | None, Rendered | None, str | None]] = {}
+    jobs: list[_Job] = []
+    local: list[Snapshot] = []
+    for snap in snapshots:
+        job = _job(snap) if workers > 1 else None
+        (jobs.append(job) if job else local.append(snap))
+    if len(jobs) < 8:  # not worth starting processes
+        local += [s for s in snapshots if s.key in {j.key for j in jobs}]
+        jobs = []
+    if jobs:
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init_worker, initargs=(registry,)
+        ) as pool:
+            for key, report, rendered, error in pool.map(_run_job, jobs, chunksize=4):
+                out[key] = (report, rendered, error)
+    renderer = MarkdownRenderer()
+    for snap in local:
+        try:
+            report = normalise(snap, registry)
+            out[snap.key] = (report, render_report(report, renderer) if report else None, None)
+        except Exception as exc:  # a bug on one report must not lose the others
+            log.exception("normalising %s failed", snap.key)
+            out[snap.key] = (None, None, f"{exc!r}")
+    return out
+
+
 def build_archive(
     rosters: list[Roster],
     snapshots: list[Snapshot],
     registry: Registry,
     cache: ReportCache,
     *,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> Archive:
     """Normalise and render every group's report; a failure in one group never stops the others."""
-    renderer = MarkdownRenderer()
     by_key = {s.key: s for s in snapshots}
     archive = Archive(cohorts=[], registry=registry)
+    todo: list[Snapshot] = []
+    for snap in snapshots:
+        key = cache.key(snap) if snap.status == "ok" else None
+        if key and cache.get(key) is None:
+            todo.append(snap)
+    fresh = _normalise_all(todo, registry, workers)
     for roster in rosters:
         cohort = Cohort(settings=roster.settings, problems=list(roster.problems))
         archive.problems.extend(roster.problems)
@@ -117,26 +214,22 @@ def build_archive(
                 )
             group = Group(snapshot=snapshot)
             key = cache.key(snapshot) if snapshot.status == "ok" else None
-            cached = cache.get(key) if key else None
+            cached = cache.get(key) if key and snapshot.key not in fresh else None
             if cached is not None:
                 cache.hits += 1
                 group.report, archive.rendered[snapshot.key] = cached
             elif snapshot.status == "ok":
                 cache.misses += 1
-                try:
-                    report = normalise(snapshot, registry)
-                except Exception as exc:  # a bug on one report must not lose the others
-                    log.exception("normalising %s failed", snapshot.key)
+                report, rendered, error = fresh.get(snapshot.key, (None, None, None))
+                if error:
                     snapshot.problems.append(
-                        Problem(REPORT_PATH, f"could not be normalised ({exc!r})", snapshot.key, "error")
+                        Problem(REPORT_PATH, f"could not be normalised ({error})", snapshot.key, "error")
                     )
-                    report = None
-                if report is None:
+                if report is None or rendered is None:
                     if snapshot.tree is not None and snapshot.tree.read(REPORT_PATH) is None:
                         snapshot.status = "no-report"
                 else:
                     group.report = report
-                    rendered = render_report(report, renderer)
                     archive.rendered[snapshot.key] = rendered
                     if key:
                         cache.put(key, (report, rendered))

@@ -6,6 +6,7 @@ Nothing here imports MkDocs; everything is plain data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -99,6 +100,35 @@ class DictTree:
         return sorted(self._files)
 
 
+class ListingTree:
+    """A RepoTree that knows the file list but not the contents (what figure resolution needs).
+
+    `first_added(path)` answers when a file was first committed, when the creator can tell.
+    """
+
+    def __init__(
+        self,
+        files: list[str],
+        symlinks: set[str] | None = None,
+        first_added: Callable[[str], datetime | None] | None = None,
+    ) -> None:
+        self._files = list(files)
+        self._links = set(symlinks or ())
+        self._first_added = first_added
+
+    def read(self, path: str) -> bytes | None:
+        return None
+
+    def is_symlink(self, path: str) -> bool:
+        return path in self._links
+
+    def files(self) -> list[str]:
+        return self._files
+
+    def first_added(self, path: str) -> datetime | None:
+        return self._first_added(path) if self._first_added else None
+
+
 @dataclass
 class Snapshot:
     """What the fetch layer hands on for one group: the chosen commit and a view of its tree."""
@@ -132,16 +162,21 @@ class Limits:
 
     def check(self, words: int, images: int) -> bool | None:
         """True/False when the question has limits, None when it has none."""
-        if self.min_words is None and self.max_words is None and self.min_images is None and (
-            self.max_images is None
+        if (
+            self.min_words is None
+            and self.max_words is None
+            and self.min_images is None
+            and (self.max_images is None)
         ):
             return None
         ok = True
         if self.min_words is not None or self.max_words is not None:
             ok &= (self.min_words or 0) <= words <= (self.max_words if self.max_words is not None else 10**9)
         if self.min_images is not None or self.max_images is not None:
-            ok &= (self.min_images or 0) <= images <= (
-                self.max_images if self.max_images is not None else 10**9
+            ok &= (
+                (self.min_images or 0)
+                <= images
+                <= (self.max_images if self.max_images is not None else 10**9)
             )
         return ok
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from .figures import apply_figures
-from .model import Problem, Report, Snapshot
+from .model import Problem, Report, RepoTree, RosterEntry, Snapshot
 from .parse import parse_report
 from .registry import Registry
 
@@ -25,25 +25,37 @@ def normalise(snapshot: Snapshot, registry: Registry, report_path: str = REPORT_
     data = snapshot.tree.read(report_path)
     if data is None:
         return None
-    entry = snapshot.entry
+    return normalise_report(data, snapshot.entry, snapshot.commit, snapshot.tree, registry, report_path)
+
+
+def normalise_report(
+    data: bytes,
+    entry: RosterEntry,
+    commit: str | None,
+    tree: RepoTree,
+    registry: Registry,
+    report_path: str = REPORT_PATH,
+) -> Report:
+    """Parse a report's bytes and resolve its figures against the repository tree at `commit`."""
     report = parse_report(data, registry, path=report_path, hint=entry.cohort)
     if report.template and _twins(registry, report.template):
         # versions with the same questions differ only in wording: when the report was first
         # committed tells them apart better than the cohort (groups reuse old repos)
-        added = getattr(snapshot.tree, "first_added", lambda _path: None)(report_path)
+        added = getattr(tree, "first_added", lambda _path: None)(report_path)
         if added is not None:
             report = parse_report(data, registry, path=report_path, hint=added.date().isoformat())
     apply_figures(
         report,
-        snapshot.tree,
+        tree,
         repo_url=entry.repo_url,
-        commit=snapshot.commit,
+        commit=commit,
         figure_base=figure_base(entry.cohort, entry.group),
         report_path=report_path,
     )
-    report.problems = [_owned(p, snapshot.key) for p in report.problems]
+    key = f"{entry.cohort}/{entry.group}"
+    report.problems = [_owned(p, key) for p in report.problems]
     for answer in report.answers:
-        answer.problems = [_owned(p, snapshot.key) for p in answer.problems]
+        answer.problems = [_owned(p, key) for p in answer.problems]
     return report
 
 

@@ -158,7 +158,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
                 cache_dir / "reports", _fingerprint(self._path(self.config.templates_dir))
             )
         self.cache.hits = self.cache.misses = 0
-        archive = build_archive(usable, self.snapshots, registry, self.cache, progress=log.info)
+        archive = build_archive(
+            usable, self.snapshots, registry, self.cache, workers=os.cpu_count() or 1, progress=log.info
+        )
         archive.problems = [*problems, *archive.problems]
         t2 = time.monotonic()
         self.archive, self.rosters, self.roster_stamp = archive, usable, stamp

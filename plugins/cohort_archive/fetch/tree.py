@@ -82,6 +82,23 @@ def missing_objects(git_dir: Path, env: dict[str, str], tree_ids: list[str]) -> 
     return [ln[1:] for ln in res.text().split() if ln.startswith("?")]
 
 
+def first_added(git_dir: Path | str, env: dict[str, str], commit: str, path: str) -> datetime | None:
+    """When `path` was first committed in `commit`'s history (committer date); local, no network."""
+    clean = clean_path(path)
+    if clean is None:
+        return None
+    res = run_git(
+        ["log", "--no-renames", "--diff-filter=A", "--format=%cI", commit, "--", clean],
+        cwd=Path(git_dir),
+        env=env,
+    )
+    lines = res.text().split() if res.ok else []
+    try:
+        return datetime.fromisoformat(lines[-1]) if lines else None
+    except ValueError:
+        return None
+
+
 def clean_path(path: str) -> str | None:
     """A repo-relative POSIX path, or None when it would leave the repository."""
     path = path.replace("\\", "/").strip()
@@ -180,19 +197,20 @@ class GitTree:
 
     def first_added(self, path: str) -> datetime | None:
         """When `path` was first committed in this commit's history (committer date); local, no network."""
-        clean = clean_path(path)
-        if clean is None:
-            return None
-        res = run_git(
-            ["log", "--no-renames", "--diff-filter=A", "--format=%cI", self.commit, "--", clean],
-            cwd=self.git_dir,
-            env=self._env,
+        return first_added(self.git_dir, self._env, self.commit, path)
+
+    def listing(self) -> tuple[list[str], set[str]]:
+        """(regular files, symlinks) of the commit: what figure resolution needs, without contents."""
+        entries = self._all()
+        return (
+            sorted(p for p, (mode, _sha) in entries.items() if mode in FILE_MODES),
+            {p for p, (mode, _sha) in entries.items() if mode == SYMLINK_MODE},
         )
-        lines = res.text().split() if res.ok else []
-        try:
-            return datetime.fromisoformat(lines[-1]) if lines else None
-        except ValueError:
-            return None
+
+    @property
+    def local_env(self) -> dict[str, str]:
+        """The no-network environment for local git calls on this repository."""
+        return self._env
 
     def close(self) -> None:
         """Stop this repository's blob reader (it restarts on the next read)."""
