@@ -390,8 +390,31 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             from .search import SearchIndexer
 
             t0 = time.monotonic()
+            bundle = self._search_bundle_cache()
+            if bundle is not None and bundle.is_dir():
+                for path in bundle.rglob("*"):
+                    if path.is_file():
+                        place(path, site / "pagefind" / path.relative_to(bundle))
+                log.info(f"Search index unchanged, reused in {time.monotonic() - t0:.1f} s")
+                return
             stats = SearchIndexer(site, self.archive, page_url, config).run()
+            if bundle is not None and (site / "pagefind").is_dir():
+                tmp = bundle.with_name(bundle.name + f".{os.getpid()}.tmp")
+                shutil.rmtree(tmp, ignore_errors=True)
+                shutil.copytree(site / "pagefind", tmp)
+                for old in bundle.parent.glob("*"):
+                    if old != tmp:
+                        shutil.rmtree(old, ignore_errors=True)
+                tmp.rename(bundle)
             log.info(f"Search index: {stats} in {time.monotonic() - t0:.1f} s")
+
+    def _search_bundle_cache(self) -> Path | None:
+        """Where the Pagefind bundle of exactly this site's content is kept (None: no page cache)."""
+        if self.page_cache is None or self.archive is None:
+            return None
+        groups = sorted((k, rendered_digest(r)) for k, r in self.archive.rendered.items())
+        key = digest(self.site_signature, groups, [(p.uri, p.markdown, p.blocks) for p in self.plan.pages])
+        return self._path(self.config.cache_dir) / "search" / key
 
 
 def place(source: Path, target: Path) -> None:
