@@ -50,7 +50,8 @@ def local_target(site: Path, page: Path, url: str) -> Path | None:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return [p for p in site.rglob("*.html") if "pagefind" not in p.parts]
+    """Every built page but the site's 404.html, whose links are root-absolute by design."""
+    return [p for p in site.rglob("*.html") if "pagefind" not in p.parts and p != site / "404.html"]
 
 
 def check_local_refs(site: Path) -> list[str]:
