@@ -13,6 +13,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
@@ -152,49 +153,70 @@ def mask_code(text: str, *, code: bool = True, comments: bool = True) -> str:
     """`text` with fenced code, inline code spans and HTML comments replaced by spaces (same offsets).
 
     `code=False` leaves code visible (only comments are blanked); `comments=False` the reverse.
+    Masks and regions are cached per text: a report's answers are scanned several times.
     """
-    chars = list(text)
-    for start, end, kind in code_regions(text):
-        if (kind == "comment" and comments) or (kind != "comment" and code):
-            for k in range(start, end):
-                if chars[k] != "\n":
-                    chars[k] = " "
-    return "".join(chars)
+    return _mask(text, code, comments)
+
+
+@lru_cache(maxsize=256)
+def _mask(text: str, code: bool, comments: bool) -> str:
+    spans = [
+        (start, end)
+        for start, end, kind in _code_regions(text)
+        if (kind == "comment" and comments) or (kind != "comment" and code)
+    ]
+    return _blank(text, spans)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with every character but line feeds inside the (sorted, possibly overlapping) spans blanked."""
+    if not spans:
+        return text
+    out = []
+    pos = 0
+    for start, end in spans:
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(text[pos:start])
+        out.append("\n".join(" " * len(part) for part in text[start:end].split("\n")))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def code_regions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every fenced code block ("fence"), code span ("span") and HTML comment."""
+    return list(_code_regions(text))
+
+
+@lru_cache(maxsize=256)
+def _code_regions(text: str) -> tuple[tuple[int, int, str], ...]:
     regions: list[tuple[int, int, str]] = []
-    chars = list(text)
-    pos = 0
-    fence: tuple[str, int] | None = None
-    fence_start = 0
-    for line in text.splitlines(keepends=True):
-        body = line[_QUOTE_PREFIX.match(line).end() :].rstrip("\r\n")
-        if fence is not None:
-            char, size = fence
-            if re.fullmatch(rf"{re.escape(char)}{{{size},}}[ \t]*", body):
-                fence = None
-                regions.append((fence_start, pos + len(line), "fence"))
-        else:
-            m = _FENCE_OPEN.match(body)
-            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                fence = (m.group(1)[0], len(m.group(1)))
-                fence_start = pos
-        pos += len(line)
-    if fence is not None:  # an unclosed fence runs to the end of the document
-        regions.append((fence_start, len(text), "fence"))
-    for start, end, _ in regions:
-        for k in range(start, end):
-            if chars[k] != "\n":
-                chars[k] = " "
-    masked = "".join(chars)
+    if "```" in text or "~~~" in text:  # a fence needs three of either
+        pos = 0
+        closer: re.Pattern[str] | None = None
+        fence_start = 0
+        for line in text.splitlines(keepends=True):
+            body = line[_QUOTE_PREFIX.match(line).end() :].rstrip("\r\n")  # type: ignore[union-attr]
+            if closer is not None:
+                if closer.fullmatch(body):
+                    closer = None
+                    regions.append((fence_start, pos + len(line), "fence"))
+            else:
+                m = _FENCE_OPEN.match(body)
+                if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                    closer = _fence_closer(m.group(1)[0], len(m.group(1)))
+                    fence_start = pos
+            pos += len(line)
+        if closer is not None:  # an unclosed fence runs to the end of the document
+            regions.append((fence_start, len(text), "fence"))
+    masked = _blank(text, [(start, end) for start, end, _ in regions])
 
     # Inline code spans and HTML comments, left to right (whichever opens first wins).
-    i = 0
-    token = re.compile(r"<!--|`+")
+    i = 0 if "`" in masked or "<!--" in masked else len(masked)
     while True:
-        m = token.search(masked, i)
+        m = _SPAN_OR_COMMENT.search(masked, i)
         if not m:
             break
         if m.group() == "<!--":
@@ -212,7 +234,15 @@ def code_regions(text: str) -> list[tuple[int, int, str]]:
             continue
         regions.append((m.start(), closing, "span"))
         i = closing
-    return sorted(regions)
+    return tuple(sorted(regions))
+
+
+_SPAN_OR_COMMENT = re.compile(r"<!--|`+")
+
+
+@lru_cache(maxsize=64)
+def _fence_closer(char: str, size: int) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(char)}{{{size},}}[ \t]*")
 
 
 _BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t>]*\n")
@@ -250,15 +280,27 @@ _DEFINITION = re.compile(
 
 def _take_definitions(masked: str) -> tuple[dict[str, str], str]:
     """Definitions found in `masked`, and `masked` with their lines blanked (they render nothing)."""
+    defs, blanked = _definitions(masked)
+    return dict(defs), blanked
+
+
+@lru_cache(maxsize=256)
+def _definitions(masked: str) -> tuple[dict[str, str], str]:
+    """`_take_definitions`, cached: callers must not change the dict."""
     defs: dict[str, str] = {}
-    chars = list(masked)
+    if "]:" not in masked:  # every definition has one
+        return defs, masked
+    out = []
+    pos = 0
     for m in _DEFINITION.finditer(masked):
         label = normalise_label(m.group("label"))
         if label and label not in defs:  # the first definition wins
             defs[label] = m.group("angle") if m.group("angle") is not None else m.group("raw")
-        for k in range(m.start(), m.end()):
-            chars[k] = " "
-    return defs, "".join(chars)
+        out.append(masked[pos : m.start()])
+        out.append(" " * (m.end() - m.start()))
+        pos = m.end()
+    out.append(masked[pos:])
+    return defs, "".join(out)
 
 
 # --- [text](dest), ![alt](dest), [text][id] --------------------------------------------------------
@@ -335,9 +377,15 @@ def _bracket_link_at(text: str, masked: str, i: int, close: int, defs: dict[str,
 _BRACKET_TOKEN = re.compile(r"\\.|[\[\]]|\n[ \t>]*(?=\n)", re.DOTALL)
 
 
+@lru_cache(maxsize=256)
 def _matching_brackets(masked: str) -> dict[int, int]:
-    """Offset of each unescaped `[` -> offset of its `]` (nested pairs balanced; not across blank lines)."""
+    """Offset of each unescaped `[` -> offset of its `]` (nested pairs balanced; not across blank lines).
+
+    Cached: callers must not change the dict.
+    """
     pairs: dict[int, int] = {}
+    if "[" not in masked:
+        return pairs
     stack: list[int] = []
     for m in _BRACKET_TOKEN.finditer(masked):
         token = m.group()
@@ -363,6 +411,9 @@ def _skip_space(masked: str, k: int) -> int:
     return k
 
 
+_PLAIN_DEST = re.compile(r"[^\s\\()\x00-\x1f]+")  # `\s` is exactly str.isspace
+
+
 def _inline_destination(masked: str, k: int) -> tuple[int, int, int, bool] | None:
     """Parse `dest "title")` from offset `k` (just after the `(`): (dest start, dest end, end, angle)."""
     n = len(masked)
@@ -380,6 +431,10 @@ def _inline_destination(masked: str, k: int) -> tuple[int, int, int, bool] | Non
         d0 = k
         depth = 0
         while k < n:
+            if plain := _PLAIN_DEST.match(masked, k):  # characters the checks below would only step over
+                k = plain.end()
+                if k >= n:
+                    break
             c = masked[k]
             if c == "\\" and k + 1 < n:
                 k += 2

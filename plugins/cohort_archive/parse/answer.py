@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from cohort_archive.registry.document import Document
+from cohort_archive.registry.document import code_mask
 
 PLACEHOLDER = re.compile(
     r"^[ \t>]*`*[ \t]*-{2,}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*-{2,}[ \t]*`*[ \t]*$", re.I
@@ -36,8 +36,8 @@ def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
     Drops `--- question N fill here ---` lines, the template's filler text, a trailing section intro, and
     `--- ... ---` wrapper dashes around the whole answer; removes indentation common to all lines.
     """
-    placeholder = any(PLACEHOLDER.match(line) for line in lines)
-    kept = [line for line in lines if not PLACEHOLDER.match(line)]
+    kept = [line for line in lines if "--" not in line or not PLACEHOLDER.match(line)]  # it needs "--"
+    placeholder = len(kept) < len(lines)
     if filler:
         kept = _drop_filler(kept, filler)
     kept = _trim(kept)
@@ -46,8 +46,7 @@ def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
         while start > 0 and kept[start - 1].lstrip().startswith(">"):
             start -= 1
         kept = _trim(kept[:start])
-    kept = _unwrap(kept)
-    text = textwrap.dedent("\n".join(kept))  # answers indented as a whole were meant as prose
+    text = _dedent(_unwrap(kept))  # answers indented as a whole were meant as prose
     return text, placeholder and bool(text.strip())
 
 
@@ -56,27 +55,47 @@ def demote_headings(text: str) -> str:
 
     The page's own structure (report, section, question) then stays intact; fenced code is untouched.
     """
-    doc = Document.from_text(text)
-    lines = list(doc.lines)
+    lines = text.split("\n")
+    code = code_mask(lines)
     for i, line in enumerate(lines):
-        if doc.code[i]:
+        if code[i]:
             continue
-        if m := _ATX.match(line):
+        if "#" in line and (m := _ATX.match(line)):
             level = min(6, len(m.group(2)) + 4)
             lines[i] = m.group(1) + "#" * level + line[m.end() :]
         elif (
             i > 0
             and _SETEXT.match(line)
             and lines[i - 1].strip()
-            and not doc.code[i - 1]
+            and not code[i - 1]
             and not _NOT_PARAGRAPH.match(lines[i - 1])
             and not _SETEXT.match(lines[i - 1])
         ):
             lines[i - 1] = "##### " + lines[i - 1].strip()
             lines[i] = ""
-        else:
+        elif "<" in line:
             lines[i] = _HTML_HEADING.sub(r"<\1h5", line)
     return "\n".join(lines)
+
+
+def _dedent(lines: list[str]) -> str:
+    """`textwrap.dedent` of the joined lines (whitespace-only lines emptied, the common indentation
+    removed), done line by line instead of by its regular expressions over the whole text."""
+    text = "\n".join(lines)
+    if text.count("\n") != max(len(lines) - 1, 0):  # a line holding a line feed: the general case
+        return textwrap.dedent(text)
+    lines = ["" if line and not line.strip(" \t") else line for line in lines]
+    indents = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line]
+    margin = ""
+    if indents:  # the longest common prefix: that of the smallest and largest
+        low, high = min(indents), max(indents)
+        size = 0
+        while size < len(low) and low[size] == high[size]:
+            size += 1
+        margin = low[:size]
+    if not margin:
+        return "\n".join(lines)
+    return "\n".join(line[len(margin) :] if line.startswith(margin) else line for line in lines)
 
 
 def _trim(lines: list[str]) -> list[str]:
@@ -93,13 +112,13 @@ def _unwrap(lines: list[str]) -> list[str]:
     if not lines:
         return lines
     lines = list(lines)
-    if m := _LEADING_DASHES.match(lines[0]):
+    if "---" in lines[0] and (m := _LEADING_DASHES.match(lines[0])):
         rest = m.group(1)
         if rest:
             lines[0] = rest
         else:
             lines = lines[1:]
-    if lines and (m := _TRAILING_DASHES.match(lines[-1])):
+    if lines and "---" in lines[-1] and (m := _TRAILING_DASHES.match(lines[-1])):
         rest = m.group(1)
         if rest.strip():
             lines[-1] = rest

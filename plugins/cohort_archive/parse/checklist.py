@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from cohort_archive.model import ChecklistEntry, ChecklistItemSpec
-from cohort_archive.registry.detect import align
+from cohort_archive.registry.detect import align_hits
 from cohort_archive.registry.document import Document
-from cohort_archive.registry.text import similarity, tokens
+from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
 # `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, or a bare `[x]`. A box holding
 # x/X/✓/✔/✅ is ticked; anything else (`-`, `~`, `%`: partly done) is not.
@@ -47,9 +47,16 @@ def parse_checklist(
         raw.append((text, bool(boxed and _TICK.search(boxed.group(1))), bool(boxed)))
         i += 1
     words = [tokens(_MODULES.sub("", text)) for text, _, _ in raw]
-    specs = [tokens(item.text) for item in items]
-    sims = [[similarity(w, s) for s in specs] for w in words]
-    chosen = align(sims, MATCH_THRESHOLD) if specs and words else [None] * len(raw)
+    index = phrase_index(tuple(phrase_tokens(item.text) for item in items))
+    hits = [
+        sorted(
+            (j, s)
+            for j, s in index.similar(w, MATCH_THRESHOLD, phrase_first=False).items()
+            if s >= MATCH_THRESHOLD
+        )
+        for w in words
+    ]
+    chosen = align_hits(hits, len(items)) if items and words else [None] * len(raw)
     entries = []
     for (text, checked, boxed), j in zip(raw, chosen, strict=True):
         if j is None and not boxed:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from cohort_archive.model import QuestionSpec, Template
 from cohort_archive.registry.detect import Match
 from cohort_archive.registry.document import Document, Paragraph, is_quoted, strip_quote
-from cohort_archive.registry.text import normalise, similarity, tokens
+from cohort_archive.registry.text import normalise, normalised_phrase, phrase_tokens, similarity, tokens
 
+# (every `Answer:` has a colon: a line without one is not tried)
 _ANSWER = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*answer[ \t]*:[ \t]*(?:\*\*|__|\*|_)?[ \t]?(.*)$", re.I)
 _HINT = re.compile(r"^[\s*_]*(?:recommended\s+)?answer\s+length\b", re.I)
 _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
@@ -80,8 +81,8 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
     if block is None:
         return lines[begin : loc.end]
     b_start, b_end = block
-    inner = [strip_quote(line) if is_quoted(line) else line for line in lines[b_start:b_end]]
-    marker = next((i for i, line in enumerate(inner) if _ANSWER.match(line)), None)
+    inner = [strip_quote(line) for line in lines[b_start:b_end]]
+    marker = next((i for i, line in enumerate(inner) if ":" in line and _ANSWER.match(line)), None)
     after = lines[b_end : loc.end]
     if marker is not None:
         rest = _ANSWER.match(inner[marker]).group(1)  # type: ignore[union-attr]
@@ -111,21 +112,25 @@ def _template_block(doc: Document, loc: Located, begin: int) -> tuple[int, int] 
     while start > begin and is_quoted(lines[start - 1]):
         start -= 1
     end = start
+    checked, answered = start, False  # whether lines[start:checked] hold an `Answer:`
     while end < loc.end and not doc.code[end]:  # type: ignore[operator]
         if is_quoted(lines[end]):
             end += 1
             continue
         if not lines[end].strip():
             nxt = next((i for i in range(end, loc.end) if lines[i].strip()), None)  # type: ignore[arg-type]
-            if nxt is not None and is_quoted(lines[nxt]) and not _has_answer(lines, start, end):
-                end = nxt
-                continue
+            if nxt is not None and is_quoted(lines[nxt]):
+                answered = answered or _has_answer(lines, checked, end)
+                checked = end
+                if not answered:
+                    end = nxt
+                    continue
         break
     return start, end
 
 
 def _has_answer(lines: list[str], start: int, end: int) -> bool:
-    return any(_ANSWER.match(strip_quote(line)) for line in lines[start:end])
+    return any(":" in line and _ANSWER.match(strip_quote(line)) for line in lines[start:end])
 
 
 def _trim_end(lines: list[str], start: int, end: int) -> int:
@@ -146,7 +151,7 @@ def _untemplated(inner: list[str], loc: Located) -> list[str]:
             paragraphs[-1].append(line)
         elif paragraphs[-1]:
             paragraphs.append([])
-    prompt = tokens(loc.spec.prompt)
+    prompt = phrase_tokens(loc.spec.prompt)
     kept: list[str] = []
     after_example = False
     for para in paragraphs:
@@ -170,13 +175,26 @@ def _untemplated(inner: list[str], loc: Located) -> list[str]:
 
 
 def _is_section(text: str, template: Template) -> bool:
-    norm = normalise(text)
-    return any(norm == normalise(q.section) for q in template.questions)
+    return normalise(text) in _section_names(template)
+
+
+_SECTIONS: dict[int, tuple[Template, frozenset[str]]] = {}  # id(template) -> (template, its sections)
+
+
+def _section_names(template: Template) -> frozenset[str]:
+    """The template's normalised section names (remembered per template object)."""
+    hit = _SECTIONS.get(id(template))
+    if hit is None or hit[0] is not template:
+        if len(_SECTIONS) >= 64:
+            _SECTIONS.clear()
+        names = frozenset(normalised_phrase(q.section) for q in template.questions)
+        hit = _SECTIONS[id(template)] = (template, names)
+    return hit[1]
 
 
 def _section_cut(doc: Document, loc: Located, section: str) -> int:
     """End a question at the heading of the next question's section, when that heading is there."""
-    target = tokens(section)
+    target = phrase_tokens(section)
     assert loc.start is not None and loc.end is not None
     for h in reversed(doc.headings):
         if loc.start < h.line < loc.end and similarity(tokens(h.text), target) >= 0.8:

@@ -18,13 +18,16 @@ A best score below 0.5 means a custom structure: no template.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from itertools import compress
 
 from cohort_archive.model import Problem, Template
-from cohort_archive.registry.document import Document, Paragraph, is_quoted
+from cohort_archive.registry.document import Document, Paragraph, quoted_lines
 from cohort_archive.registry.load import Registry
-from cohort_archive.registry.text import normalise, similarity, tokens
+from cohort_archive.registry.text import normalise, normalised_phrase, phrase_index, phrase_tokens
 
 MATCH_THRESHOLD = 0.5  # a paragraph this similar to a prompt may stand for it
 MIN_SCORE = 0.5  # below this fraction of prompts found, the report follows no template
@@ -52,26 +55,45 @@ class Detection:
         return self.matches.get(self.template) if self.template else None
 
 
+Hits = list[tuple[int, float]]  # one row's cells that reach the threshold: (column, similarity), by column
+
+
 def align(sims: list[list[float]], threshold: float = MATCH_THRESHOLD) -> list[int | None]:
     """For each row, a column (strictly increasing down the rows) maximising the summed similarity.
 
     Cells below the threshold are never chosen; rows without a column get None.
     """
-    n = len(sims)
-    m = len(sims[0]) if n else 0
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        row, prev, cur = sims[i - 1], best[i - 1], best[i]
-        for j in range(1, m + 1):
-            s = row[j - 1]
-            take = prev[j - 1] + s if s >= threshold else -1.0
-            cur[j] = max(prev[j], cur[j - 1], take)
-    out: list[int | None] = [None] * n
-    i, j = n, m
+    m = len(sims[0]) if sims else 0
+    at_least = float(threshold).__le__
+    return align_hits([[(j, row[j]) for j in compress(range(m), map(at_least, row))] for row in sims], m)
+
+
+def align_hits(rows: list[Hits], m: int) -> list[int | None]:
+    """`align` over `m` columns given only each row's cells that reach the threshold."""
+    # best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + s) over those cells. Rows never
+    # decrease along j, so a row is the one above, raised at its cells and carried right.
+    best = [[0.0] * (m + 1)]
+    for hits in rows:
+        prev = best[-1]
+        if not hits:
+            best.append(prev)
+            continue
+        cur = prev[:]
+        for j, s in hits:
+            take = prev[j] + s
+            if take > cur[j + 1]:  # raise it and the cells right of it that are lower
+                k = bisect_left(cur, take, j + 2)
+                cur[j + 1 : k] = [take] * (k - j - 1)
+        best.append(cur)
+    out: list[int | None] = [None] * len(rows)
+    i, j = len(rows), m
     while i > 0 and j > 0:
-        if best[i][j] == best[i - 1][j]:
+        here = best[i][j]
+        if here == 0.0:  # nothing above or left of here was taken
+            break
+        if here == best[i - 1][j]:
             i -= 1
-        elif best[i][j] == best[i][j - 1]:
+        elif here == best[i][j - 1]:
             j -= 1
         else:
             out[i - 1] = j - 1
@@ -79,14 +101,21 @@ def align(sims: list[list[float]], threshold: float = MATCH_THRESHOLD) -> list[i
     return out
 
 
-def match_template(doc: Document, template: Template) -> Match:
-    """Align the template's prompts with the document's prompt-like paragraphs."""
+def match_template(
+    doc: Document, template: Template, rows: dict[tuple[str, ...], Hits] | None = None
+) -> Match:
+    """Align the template's prompts with the document's prompt-like paragraphs.
+
+    `rows` (from `prompt_hits`) may hold the prompts' similarities already, shared between versions.
+    """
     cands = doc.prompt_candidates
     prompts = [_prompt_words(q.prompt) for q in template.questions]
-    sims = [[similarity(p, c.words) for c in cands] for p in prompts]
-    chosen = align(sims) if cands else [None] * len(prompts)
+    if rows is None:
+        rows = prompt_hits(doc, prompts)
+    hits = [rows[p] for p in prompts]
+    chosen = align_hits(hits, len(cands)) if cands else [None] * len(prompts)
     found = {
-        q.number: (cands[j], sims[i][j])
+        q.number: (cands[j], dict(hits[i])[j])
         for i, (q, j) in enumerate(zip(template.questions, chosen, strict=True))
         if j is not None
     }
@@ -97,7 +126,9 @@ def match_template(doc: Document, template: Template) -> Match:
 
 def detect(doc: Document, registry: Registry, hint: str | None = None) -> Detection:
     """Choose the template version the document follows; see the module docstring."""
-    matches = {t.id: match_template(doc, t) for t in registry.ordered()}
+    templates = registry.ordered()
+    rows = prompt_hits(doc, [_prompt_words(q.prompt) for t in templates for q in t.questions])
+    matches = {t.id: match_template(doc, t, rows) for t in templates}
     if not matches:
         return Detection(None, [Problem("template", "the question registry is empty", severity="error")])
     best = max(matches.values(), key=lambda m: m.score)
@@ -111,7 +142,7 @@ def detect(doc: Document, registry: Registry, hint: str | None = None) -> Detect
     close = [m for m in matches.values() if m.score >= best.score - window]
     text = f" {normalise(template_text(doc, best))} "
     for m in close:
-        m.markers = sum(f" {normalise(marker)} " in text for marker in m.template.markers)
+        m.markers = sum(f" {normalised_phrase(marker)} " in text for marker in m.template.markers)
     classes: dict[tuple, list[Match]] = {}
     for m in close:  # versions with identical questions cannot be told apart by prompts
         classes.setdefault(_question_key(m.template), []).append(m)
@@ -142,6 +173,18 @@ def detect(doc: Document, registry: Registry, hint: str | None = None) -> Detect
     return Detection(chosen, problems if doubt else [], matches)
 
 
+def prompt_hits(doc: Document, prompts: list[tuple[str, ...]]) -> dict[tuple[str, ...], Hits]:
+    """Prompt words -> the document's prompt candidates at least MATCH_THRESHOLD similar to them."""
+    unique = tuple(dict.fromkeys(prompts))
+    index = phrase_index(unique)
+    rows: list[Hits] = [[] for _ in unique]
+    for j, cand in enumerate(doc.prompt_candidates):  # columns in order, so each row is sorted
+        for i, s in index.similar(cand.words, MATCH_THRESHOLD, phrase_first=True).items():
+            if s >= MATCH_THRESHOLD:
+                rows[i].append((j, s))
+    return dict(zip(unique, rows, strict=True))
+
+
 def template_text(doc: Document, match: Match) -> str:
     """The parts of the text that come from the template: all before the first question, and quotes.
 
@@ -149,7 +192,7 @@ def template_text(doc: Document, match: Match) -> str:
     """
     starts = [p.start for p, _ in match.prompts.values()] + [line for line, _ in doc.question_headings]
     first = min(starts, default=len(doc.lines))
-    rest = [line for line in doc.lines[first:] if is_quoted(line)]
+    rest = quoted_lines(doc.lines[first:])
     return "\n".join(doc.lines[:first] + rest)
 
 
@@ -206,5 +249,6 @@ def _question_key(template: Template) -> tuple:
     return tuple((q.number, _prompt_words(q.prompt), q.limits) for q in template.questions)
 
 
+@lru_cache(maxsize=4096)
 def _prompt_words(prompt: str) -> tuple[str, ...]:
-    return tokens(prompt)[:150]
+    return phrase_tokens(prompt)[:150]

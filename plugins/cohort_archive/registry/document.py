@@ -43,11 +43,17 @@ class Paragraph:
 
 def strip_quote(line: str) -> str:
     """The line without one level of `>` blockquote marker."""
-    return _QUOTE.sub("", line, count=1)
+    m = _QUOTE.match(line)
+    return line[m.end() :] if m else line
 
 
 def is_quoted(line: str) -> bool:
     return bool(_QUOTE.match(line))
+
+
+def quoted_lines(lines: list[str]) -> list[str]:
+    """The lines that are quoted (`is_quoted`), in order."""
+    return list(filter(_QUOTE.match, lines))
 
 
 @dataclass
@@ -60,12 +66,12 @@ class Document:
     paragraphs: list[Paragraph] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.code = _code_mask(self.lines)
+        self.code = code_mask(self.lines)
         self.headings = []
         for i, line in enumerate(self.lines):
-            if not self.code[i] and (m := _HEADING.match(line)):
+            if "#" in line and not self.code[i] and (m := _HEADING.match(line)):
                 self.headings.append(Heading(i, len(m.group(1)), m.group(2).strip()))
-        self.paragraphs = _paragraphs(self.lines, self.code)
+        self.paragraphs = _paragraphs(self.lines, self.code, {h.line for h in self.headings})
 
     @classmethod
     def from_text(cls, text: str) -> Document:
@@ -91,69 +97,94 @@ class Document:
     def prompt_candidates(self) -> list[Paragraph]:
         """Paragraphs that could be a question prompt: bold-led ones, and the first after a heading."""
         heading_lines = {h.line for h in self.headings}
-        out = []
-        for p in self.paragraphs:
-            after_heading = any(
-                (p.start - k) in heading_lines
-                and all(not self.lines[p.start - j].strip() for j in range(1, k))
-                for k in range(1, 4)
-            )
-            if (p.bold_head or after_heading) and p.words:
-                out.append(p)
-        return out
+        return [
+            p
+            for p in self.paragraphs
+            if (p.bold_head or _after_heading(p.start, heading_lines, self.lines)) and p.words
+        ]
 
 
-def _code_mask(lines: list[str]) -> list[bool]:
+def _after_heading(start: int, heading_lines: set[int], lines: list[str]) -> bool:
+    """Whether a heading is at most three lines above `start`, with only blank lines between."""
+    for k in (1, 2, 3):
+        if start - k in heading_lines:
+            return True
+        if start - k < 0 or lines[start - k].strip():
+            return False
+    return False
+
+
+def code_mask(lines: list[str]) -> list[bool]:
+    """For each line, whether it is inside (or fences) a fenced code block."""
     mask = [False] * len(lines)
+    fences = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]  # all _FENCE can match
+    k = 0
     i = 0
-    while i < len(lines):
+    while k < len(fences):
+        i = fences[k]
         m = _FENCE.match(lines[i])
         if not m or (m.group(1)[0] == "`" and "`" in m.group(2)):
-            i += 1
+            k += 1
             continue
         fence = m.group(1)
         close = None
         for j in range(i + 1, len(lines)):
-            c = _FENCE.match(lines[j])
-            if c and c.group(1)[0] == fence[0] and len(c.group(1)) >= len(fence) and not c.group(2).strip():
-                close = j
-                break
-            if _QUESTION_HEADING.match(lines[j].lstrip("# ")) and lines[j].lstrip().startswith("#"):
+            line = lines[j]
+            if "```" in line or "~~~" in line:
+                c = _FENCE.match(line)
+                if (
+                    c
+                    and c.group(1)[0] == fence[0]
+                    and len(c.group(1)) >= len(fence)
+                    and not c.group(2).strip()
+                ):
+                    close = j
+                    break
+            if line.lstrip().startswith("#") and _QUESTION_HEADING.match(line.lstrip("# ")):
                 break  # an unclosed fence does not swallow the next question
         end = close if close is not None else i
-        for k in range(i, end + 1):
-            mask[k] = True
-        i = end + 1
+        for n in range(i, end + 1):
+            mask[n] = True
+        while k < len(fences) and fences[k] <= end:
+            k += 1
     return mask
 
 
-def _paragraphs(lines: list[str], code: list[bool]) -> list[Paragraph]:
+def _paragraphs(lines: list[str], code: list[bool], heading_lines: set[int]) -> list[Paragraph]:
     out: list[Paragraph] = []
-    cur: list[int] = []
+    start = 0
+    texts: list[str] = []  # the current paragraph's lines, `>` markers removed
     cur_quoted = False
 
     def flush() -> None:
-        if cur:
-            texts = [strip_quote(lines[k]) if cur_quoted else lines[k] for k in cur]
+        if texts:
             head = []
             for t in texts:
                 if not _BOLD_START.match(t):
                     break
                 head.append(t)
-            out.append(
-                Paragraph(cur[0], cur[-1] + 1, cur_quoted, "\n".join(texts).strip(), "\n".join(head).strip())
-            )
-            cur.clear()
+            end = start + len(texts)
+            out.append(Paragraph(start, end, cur_quoted, "\n".join(texts).strip(), "\n".join(head).strip()))
+            texts.clear()
 
     for i, line in enumerate(lines):
-        quoted = is_quoted(line)
-        content = strip_quote(line) if quoted else line
-        if code[i] or not content.strip() or _HEADING.match(line) or (quoted and _HEADING.match(content)):
-            flush()
+        q = _QUOTE.match(line)
+        content = line[q.end() :] if q else line
+        if (
+            code[i]
+            or not content.strip()
+            or i in heading_lines
+            or (q and "#" in content and _HEADING.match(content))
+        ):
+            if texts:
+                flush()
             continue
-        if cur and quoted != cur_quoted:
+        quoted = q is not None
+        if texts and quoted != cur_quoted:
             flush()
+        if not texts:
+            start = i
         cur_quoted = quoted
-        cur.append(i)
+        texts.append(content)
     flush()
     return out
