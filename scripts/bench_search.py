@@ -1,0 +1,461 @@
+#!/usr/bin/env python3
+"""Benchmark the archive's search (Pagefind, per-answer records) beside Material's built-in search.
+
+For each size (default 150 and 600 groups: 1 and 4 cohorts of 150 from ../shared/bench/make_scale_corpus.py)
+it builds the same site three times from the same warm clone cache, under ../shared/bench/peer_measure.py:
+
+- ours:      mkdocs.yml as it is (cohort-archive with `search: true`: the Pagefind index in post_build);
+- material:  the same with `search: false` and Material's `search` plugin instead (lunr, one JSON index);
+- none:      neither; the difference to it is what each search adds to the build.
+
+(plus one cold build first, which fetches every repository; its peak RSS is reported too.) Then, in Debian's
+Chromium through Playwright, from a group page of each site served on 127.0.0.1 under /archive/ by a server that
+gzips text like GitHub Pages does, it types a query into the header box and records every request made for
+search from the page load until the first results are shown: bytes transferred (as served, and the raw bodies),
+requests, and the time from the first key to the first result. For ours also the search page deep link
+(`search/?q=...`, facets with counts included).
+
+usage: scripts/bench_search.py [--sizes 150 600] [--work /tmp/search-bench] [--query "docker compose"]
+Results: WORK/bench_search.json and a Markdown table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO.parent / "shared" / "bench"
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PREFIX = "/archive/"
+GZIP_TYPES = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")
+
+
+def run(cmd: list[str], check: bool = True, **kw) -> subprocess.CompletedProcess:
+    print("+", " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
+    return subprocess.run(cmd, check=check, **kw)
+
+
+# --- corpora and builds --------------------------------------------------------------------------------
+
+
+def make_corpus(work: Path, groups: int) -> Path:
+    cohorts = max(1, groups // 150)
+    out = work / f"corpus-{groups}"
+    if not (out / "rosters").is_dir():
+        run(
+            [
+                sys.executable,
+                str(BENCH / "make_scale_corpus.py"),
+                str(out),
+                "--groups-per-cohort",
+                str(groups // cohorts),
+                "--cohorts",
+                str(cohorts),
+                "--force",
+            ]
+        )
+    return out
+
+
+def corpus_env(corpus: Path, cache: Path) -> dict[str, str]:
+    rosters = ":".join(str(p) for p in sorted((corpus / "rosters").glob("*.csv")))
+    return {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.file://{corpus}/repos/github.com/.insteadOf",
+        "GIT_CONFIG_VALUE_0": "https://github.com/",
+        "COHORT_ROSTERS": rosters,
+        "COHORT_CACHE": str(cache),
+    }
+
+
+# `overlap`: the plugin with the indexer started in on_files (SearchIndexer.start) and the hand-written pages
+# handed in from on_post_page, so Pagefind indexes on another core while MkDocs renders. Until plugin.py does
+# this itself, MkDocs hooks (run after the plugin's own handlers of each event) wire it in.
+OVERLAP_HOOKS = """
+import logging, time
+from pathlib import Path
+from cohort_archive.pages import urls
+from cohort_archive.search import SearchIndexer
+
+log = logging.getLogger("mkdocs.plugins.cohort_archive")
+state = {}
+
+def on_files(files, config):
+    plugin = config.plugins["cohort-archive"]
+    plugin.config.search = False  # its own post_build indexing is replaced by the one below
+    built = {p.uri for p in plugin.plan.pages}
+    def page_url(uri):
+        return urls.page_url(uri, config.use_directory_urls) if uri in built else None
+    indexer = SearchIndexer(Path(config.site_dir), plugin.archive, page_url, config)
+    pages = {f.url for f in files.documentation_pages() if not f.generated_by}
+    indexer.start(pages)
+    state.update(indexer=indexer, pages=pages)
+    return files
+
+def on_post_page(output, page, config):
+    if page.file.url in state.get("pages", ()):
+        state["indexer"].add_page(page.file.url, output)
+    return output
+
+def on_post_build(config):
+    t0 = time.monotonic()
+    stats = state["indexer"].run()
+    log.info(f"Search index: {stats} in {time.monotonic() - t0:.1f} s")
+"""
+
+
+def variant_config(work: Path, variant: str) -> Path:
+    """mkdocs.yml with absolute paths; `material` swaps our search for Material's, `none` drops both."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = re.sub(r"^docs_dir: .*$", f"docs_dir: {REPO / 'docs'}", text, flags=re.M)
+    text = text.replace(
+        "templates_dir: reports/templates", f"templates_dir: {REPO / 'reports' / 'templates'}"
+    )
+    if variant != "ours":
+        assert "  - cohort-archive:\n" in text, "mkdocs.yml changed: update bench_search.py"
+        first = "  - search\n" if variant == "material" else ""
+        text = text.replace("  - cohort-archive:\n", f"{first}  - cohort-archive:\n      search: false\n", 1)
+    if variant == "overlap":
+        hooks = work / "search_overlap_hooks.py"
+        hooks.write_text(OVERLAP_HOOKS, encoding="utf-8")
+        text += f"\nhooks:\n  - {hooks}\n"
+    path = work / f"mkdocs-{variant}.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def measure(name: str, out: Path, config: Path, site: Path, env: dict[str, str]) -> dict:
+    """One `mkdocs build` under peer_measure.py (wall time, peak RSS of the process tree)."""
+    out.mkdir(parents=True, exist_ok=True)
+    raw, log = out / f"{name}.measure", out / f"{name}.log"
+    shutil.rmtree(site, ignore_errors=True)
+    cmd = [str(BIN / "mkdocs"), "build", "-f", str(config), "-d", str(site)]
+    run(
+        [sys.executable, str(BENCH / "peer_measure.py"), "--json", str(raw), "--log", str(log), "--", *cmd],
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
+    m = json.loads(raw.read_text())
+    text = log.read_text(errors="replace")
+    if m["exit_code"] != 0:
+        print(text[-3000:], file=sys.stderr)
+        raise SystemExit(f"{name}: mkdocs build failed")
+    built = re.findall(r"Documentation built in ([\d.]+) seconds", text)
+    index = re.findall(r"Search index: (.*) in ([\d.]+) s$", text, flags=re.M)
+    index += [
+        ("unchanged, reused", t) for t in re.findall(r"Search index unchanged, reused in ([\d.]+) s", text)
+    ]
+    return {
+        "wall_s": m["wall_seconds"],
+        "mkdocs_s": float(built[-1]) if built else None,
+        "peak_rss_mb": m.get("peak_rss_mb"),
+        "peak_tree_pss_mb": m.get("peak_tree_pss_mb"),
+        "peak_tree_rss_mb": m.get("peak_tree_rss_mb"),
+        "index_s": float(index[-1][1]) if index else None,
+        "index_stats": index[-1][0] if index else None,
+    }
+
+
+def dir_stats(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()] if path.exists() else []
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+# --- serving and the browser ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve `site` under /archive/ on 127.0.0.1, gzipping text responses as GitHub Pages does."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            path = "/" + path[len(PREFIX) :] if path.startswith(PREFIX) else "/__outside__"
+            return super().translate_path(path)
+
+        def send_head(self):
+            path = Path(self.translate_path(self.path.split("?", 1)[0]))
+            if path.is_dir():
+                path = path / "index.html"
+            gz = "gzip" in self.headers.get("Accept-Encoding", "") and path.suffix in GZIP_TYPES
+            if not gz or not path.is_file():
+                return super().send_head()
+            body = gzip.compress(path.read_bytes(), 6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def is_search_request(url: str) -> bool:
+    path = url.split("?", 1)[0]
+    return "/pagefind/" in path or "search" in path.rsplit("/", 1)[-1] or "/workers/search" in path
+
+
+def first_query(browser, url: str, query: str, input_selector: str, result_selector: str) -> dict:
+    """Open `url`, focus the header box, type `query`; what search fetched until the first result showed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda r: responses.append(r))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    t0 = time.monotonic()
+    page.click(input_selector)
+    page.keyboard.type(query, delay=20)
+    page.wait_for_selector(result_selector, timeout=120_000)
+    elapsed = time.monotonic() - t0
+    typing = 0.02 * len(query)
+    page.wait_for_timeout(300)  # let the hits' own fetches finish before counting
+    out = transfer([r for r in responses if is_search_request(r.url)])
+    out["to_first_results_s"] = round(elapsed - typing, 3)
+    out["results_shown"] = page.locator(result_selector).count()
+    context.close()
+    return out
+
+
+def deep_link(browser, url: str) -> dict:
+    """Open the search page with ?q=: hits and facet counts; what search fetched for it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda r: responses.append(r))
+    t0 = time.monotonic()
+    page.goto(url)
+    page.wait_for_selector(".ca-hit", timeout=120_000)
+    hits = time.monotonic() - t0
+    page.wait_for_selector(".ca-facet", timeout=120_000)
+    facets = time.monotonic() - t0
+    page.wait_for_timeout(300)
+    out = transfer([r for r in responses if is_search_request(r.url)])
+    out["to_first_results_s"] = round(hits, 3)
+    out["to_facets_s"] = round(facets, 3)
+    context.close()
+    return out
+
+
+def transfer(requests) -> dict:
+    sent = raw = 0
+    urls = []
+    for r in requests:
+        sizes = r.sizes()
+        sent += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        response = r.response()
+        raw += len(response.body()) if response else 0
+        urls.append(r.url.split(PREFIX, 1)[-1])
+    return {
+        "requests": len(requests),
+        "transferred_kb": round(sent / 1024, 1),
+        "raw_kb": round(raw / 1024, 1),
+        "urls": urls,
+    }
+
+
+def sample_phrase(site: Path, seed: int = 2476) -> str:
+    """A 3-word phrase from a random answer of the built site (chosen at run time, never stored)."""
+    sys.path.insert(0, str(REPO / "plugins"))
+    from cohort_archive.search import html_to_text
+
+    pages = sorted(site.glob("*/groups/*/index.html"))
+    rng = random.Random(seed)
+    for page in rng.sample(pages, min(len(pages), 50)):
+        html = page.read_text(encoding="utf-8")
+        blocks = re.findall(r'<div class="ca-answer">(.*?)</div>', html, flags=re.S)
+        words = [w for w in html_to_text(" ".join(blocks)).split() if re.fullmatch(r"[a-z]{5,}", w)]
+        if len(words) > 10:
+            i = rng.randrange(len(words) - 3)
+            return " ".join(words[i : i + 3])
+    return "docker image"
+
+
+def browser_numbers(sites: dict[str, Path], query: str, phrase: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for variant, site in sites.items():
+                group_page = sorted(site.glob("*/groups/*/index.html"))[0].parent.relative_to(site).as_posix()
+                with serve(site) as base:
+                    start = f"{base}{group_page}/"
+                    if variant == "ours":
+                        box, hit = "[data-ca-header-search] input[name=q]", ".md-search-result__item"
+                    else:
+                        box, hit = "input[data-md-component=search-query]", ".md-search-result__item"
+                    out[variant] = {
+                        "query": first_query(browser, start, query, box, hit),
+                        "phrase": first_query(browser, start, phrase, box, hit),
+                    }
+                    if variant == "ours":
+                        out[variant]["deep_link"] = deep_link(browser, f"{base}search/?q={query}")
+        finally:
+            browser.close()
+    return out
+
+
+# --- one size, the table -------------------------------------------------------------------------------
+
+
+def best_of(repeat: int, name: str, results: Path, config: Path, site: Path, env: dict, before=None) -> dict:
+    """The fastest of `repeat` builds (the machine is shared; the minimum is the least disturbed)."""
+    runs = []
+    for i in range(repeat):
+        if before:
+            before()
+        runs.append(measure(f"{name}-{i + 1}", results, config, site, env))
+    best = min(runs, key=lambda r: r["wall_s"])
+    best["all_wall_s"] = [r["wall_s"] for r in runs]
+    return best
+
+
+def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
+    corpus = make_corpus(work, groups)
+    cache = work / f"cache-{groups}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = corpus_env(corpus, cache)
+    results = work / f"results-{groups}"
+    shutil.rmtree(results, ignore_errors=True)
+    configs = {v: variant_config(work, v) for v in ("ours", "overlap", "material", "none")}
+    sites = {v: work / f"site-{v}-{groups}" for v in configs}
+
+    def forget_index() -> None:  # the plugin reuses the bundle of an unchanged site: make it index again
+        shutil.rmtree(cache / "search", ignore_errors=True)
+
+    row: dict = {"groups": groups, "repeat": repeat}
+    row["cold"] = measure("ours-cold", results, configs["ours"], sites["ours"], env)
+    for variant in ("none", "material"):
+        row[variant] = best_of(repeat, variant, results, configs[variant], sites[variant], env)
+    row["ours"] = best_of(repeat, "ours", results, configs["ours"], sites["ours"], env, forget_index)
+    row["reused"] = best_of(repeat, "reused", results, configs["ours"], sites["ours"], env)
+    row["overlap"] = best_of(repeat, "overlap", results, configs["overlap"], sites["overlap"], env)
+    for variant in ("ours", "overlap"):
+        row[variant]["index_bytes"], row[variant]["index_files"] = dir_stats(sites[variant] / "pagefind")
+    index = sites["material"] / "search" / "search_index.json"
+    row["material"]["index_bytes"] = index.stat().st_size if index.exists() else None
+    row["material"]["index_files"] = 1
+    row["material"]["index_gzip_bytes"] = (
+        len(gzip.compress(index.read_bytes(), 6)) if index.exists() else None
+    )
+    row["phrase"] = sample_phrase(sites["ours"])
+    if CHROMIUM.exists():
+        row["browser"] = browser_numbers(
+            {"ours": sites["ours"], "material": sites["material"]}, query, row["phrase"]
+        )
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    def s(v, nd=1):
+        return "–" if v is None else f"{v:.{nd}f}"
+
+    lines = [
+        "| groups | search | build s (warm) | adds to build | index MB | index files "
+        "| 1st query KB sent | KB raw | requests | to results s | phrase: KB sent | to results s |",
+        "|" + "---|" * 12,
+    ]
+    for r in rows:
+        base = r["none"]["wall_s"]
+        for variant in ("ours", "overlap", "reused", "material"):
+            b = r[variant]
+            q = r.get("browser", {}).get("material" if variant == "material" else "ours", {})
+            first, phrase = q.get("query", {}), q.get("phrase", {})
+            added = (b["wall_s"] - base) / base * 100
+            lines.append(
+                f"| {r['groups']} | {variant} | {s(b['wall_s'])} | {added:+.0f} % "
+                f"| {s((b.get('index_bytes') or r['ours']['index_bytes']) / 1e6, 2)} "
+                f"| {b.get('index_files') or r['ours']['index_files']} "
+                f"| {s(first.get('transferred_kb'))} | {s(first.get('raw_kb'))} | {first.get('requests', '–')} "
+                f"| {s(first.get('to_first_results_s'), 2)} | {s(phrase.get('transferred_kb'))} "
+                f"| {s(phrase.get('to_first_results_s'), 2)} |"
+            )
+    lines.append("")
+    for r in rows:
+        ours, cold, overlap, reused = r["ours"], r["cold"], r["overlap"], r["reused"]
+        deep = r.get("browser", {}).get("ours", {}).get("deep_link", {})
+        share = ours["index_s"] / (ours["wall_s"] - ours["index_s"]) * 100 if ours["index_s"] else None
+        tail = (
+            overlap["index_s"] / (overlap["wall_s"] - overlap["index_s"]) * 100
+            if overlap["index_s"]
+            else None
+        )
+        lines.append(
+            f"{r['groups']} groups: Pagefind indexing after the build {s(ours['index_s'])} s = {s(share)} % of "
+            f"the rest of the warm build ({ours['index_stats']}); started in on_files: "
+            f"{s(overlap['index_s'])} s left in post_build = {s(tail)} % ({overlap['index_stats']}); "
+            f"unchanged site: bundle reused, build {s(reused['wall_s'])} s; "
+            f"peak tree RSS warm {s(ours['peak_tree_rss_mb'], 0)} MB, overlap {s(overlap['peak_tree_rss_mb'], 0)} MB "
+            f"(PSS {s(ours['peak_tree_pss_mb'], 0)}), cold {s(cold['peak_tree_rss_mb'], 0)} MB "
+            f"(PSS {s(cold['peak_tree_pss_mb'], 0)}), largest process {s(cold['peak_rss_mb'], 0)} MB; "
+            f"cold build {s(cold['wall_s'])} s; search page deep link with facets: "
+            f"{s(deep.get('transferred_kb'))} KB in {deep.get('requests', '–')} requests, hits after "
+            f"{s(deep.get('to_first_results_s'), 2)} s, facets after {s(deep.get('to_facets_s'), 2)} s; "
+            f"Material index gzipped {s((r['material'].get('index_gzip_bytes') or 0) / 1024)} KB"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[150, 600])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/search-bench"))
+    ap.add_argument("--query", default="docker compose")
+    ap.add_argument("--repeat", type=int, default=2, help="warm builds per variant; the fastest counts")
+    args = ap.parse_args()
+    if not (BENCH / "make_scale_corpus.py").exists():
+        print(f"needs the benchmark kit at {BENCH}", file=sys.stderr)
+        return 2
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.sizes:
+        rows.append(bench_size(args.work, n, args.query, args.repeat))
+        (args.work / "bench_search.json").write_text(json.dumps(rows, indent=1, default=str))
+        print(table(rows), flush=True)
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
