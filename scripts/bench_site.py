@@ -193,7 +193,8 @@ def serve_rebuild(work: Path, corpus: Path, cache: Path, groups: int) -> float |
     env = corpus_env(corpus, cache)
     log = (proj / "serve.log").open("w")
     proc = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "--dev-addr", "127.0.0.1:0", "--no-livereload"],
+        # not --no-livereload: that also stops mkdocs serve from watching files and rebuilding
+        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{free_port()}"],
         cwd=proj,
         env=env,
         stdout=log,
@@ -211,7 +212,7 @@ def serve_rebuild(work: Path, corpus: Path, cache: Path, groups: int) -> float |
                 )
             ]
 
-        deadline = time.monotonic() + 1800
+        deadline = time.monotonic() + 900
         while not builds() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.5)
         time.sleep(2)
@@ -225,6 +226,14 @@ def serve_rebuild(work: Path, corpus: Path, cache: Path, groups: int) -> float |
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
         log.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def bench_size(work: Path, groups: int, skip_peers: bool) -> dict:
