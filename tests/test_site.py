@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import corpus_dir, corpus_git_env, mkdocs_build
+
 pytestmark = pytest.mark.slow
 
 GROUP_INFO = {"group-number", "student-numbers"}  # on the group page, not question pages
@@ -192,3 +194,24 @@ def test_corpus_deployment_topic_spans_renumbered_questions(corpus_site: Path) -
 @pytest.mark.corpus
 def test_corpus_site_has_no_broken_local_links_or_images(corpus_site: Path) -> None:
     assert check_local_refs(corpus_site) == []
+
+
+@pytest.mark.corpus
+def test_corpus_rebuilds_offline_from_the_cache_with_the_same_commits(
+    corpus_site: Path, tmp_path: Path
+) -> None:
+    """COHORT_OFFLINE=1 (as the environment gives it) and the rewriting pointed at nothing: same commits."""
+    corpus = corpus_dir()
+    rosters = ":".join(str(p) for p in sorted((corpus / "rosters").glob("*.csv")))
+    env = {
+        **corpus_git_env(tmp_path / "no-such-folder"),
+        "COHORT_ROSTERS": rosters,
+        "COHORT_CACHE": str(corpus_site.parent / "cache"),
+        "COHORT_OFFLINE": "1",
+    }
+    mkdocs_build(tmp_path / "site", env=env)
+    before, after = export(corpus_site), export(tmp_path / "site")
+    commits = {(c["id"], g["group"]): g["commit"] for c in before["cohorts"] for g in c["groups"]}
+    again = {(c["id"], g["group"]): (g["status"], g["commit"]) for c in after["cohorts"] for g in c["groups"]}
+    assert len(commits) == 32
+    assert again == {k: ("ok", v) for k, v in commits.items()}

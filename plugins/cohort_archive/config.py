@@ -28,8 +28,8 @@ class CohortArchiveConfig(Config):
     cache_dir = opt.Type(str, default=".cache/cohort-archive")
     fetch = opt.Choice(("auto", "offline", "refresh"), default="auto")
     """`auto`: fetch on `mkdocs build`, never on serve rebuilds; `offline`: cache only; `refresh`: always."""
-    offline = opt.Type((bool, str), default=False)
-    """Cache only (`COHORT_OFFLINE=1`); wins over `fetch`."""
+    offline = opt.Type((bool, int, str), default=False)
+    """Cache only (`COHORT_OFFLINE=1`, which YAML reads as the number 1); wins over `fetch`."""
     workers = opt.Type(int, default=8)
     token_env = opt.Type(str, default="GH_TOKEN")
 

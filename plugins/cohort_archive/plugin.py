@@ -103,8 +103,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
 
     def _fetch_mode(self) -> str:
         offline = self.config.offline
-        if os.environ.get("COHORT_OFFLINE", "").strip().lower() in TRUTHY or (
-            offline is True or str(offline).strip().lower() in TRUTHY
+        if (
+            os.environ.get("COHORT_OFFLINE", "").strip().lower() in TRUTHY
+            or str(offline).strip().lower() in TRUTHY
         ):
             return "offline"
         if self.config.fetch != "auto":
