@@ -54,15 +54,29 @@ def file_lock(path: Path):
 
 
 def make_demo_repos() -> Path:
-    """The demo's git repos under .cache/demo/repos (what mkdocs.yml's url_rewrites point at)."""
+    """The demo's git repos under .cache/demo/repos (what mkdocs.yml's url_rewrites point at).
+
+    Made once per content of reports/demo and the script (a stamp records it), so a second pytest
+    worker never rebuilds the repos while another worker's build reads them.
+    """
+    import hashlib
+
     out = REPO / ".cache" / "demo" / "repos"
+    sources = [REPO / "scripts" / "make_demo.py", *sorted((REPO / "reports" / "demo").rglob("*"))]
+    digest = hashlib.sha256()
+    for path in sources:
+        if path.is_file():
+            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    stamp = REPO / ".cache" / "demo" / "stamp"
     with file_lock(REPO / ".cache" / "demo.lock"):
-        subprocess.run(
-            [sys.executable, str(REPO / "scripts" / "make_demo.py"), "--out", str(out)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        if not (stamp.is_file() and stamp.read_text() == digest.hexdigest() and out.is_dir()):
+            subprocess.run(
+                [sys.executable, str(REPO / "scripts" / "make_demo.py"), "--out", str(out)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            stamp.write_text(digest.hexdigest())
     return out
 
 

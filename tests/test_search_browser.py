@@ -129,7 +129,12 @@ def test_header_box_keys_dropdown_and_search_page(demo_site: Path, chromium) -> 
         assert page.evaluate("document.getElementById('__search').checked")
         page.keyboard.type(entry["phrase"])
         first = page.locator("[data-ca-header-search] .md-search-result__item a").first
-        first.wait_for()
+        # (a pause while typing may show the hits of a shorter query first: wait for the whole phrase's)
+        page.wait_for_function(
+            "url => { const a = document.querySelector('[data-ca-header-search] .md-search-result__item a');"
+            " return a && a.href.endsWith(url); }",
+            arg=expected_url(base, entry),
+        )
         assert first.get_attribute("href").endswith(expected_url(base, entry))
         screenshot(page, "search-header-dropdown")
         page.keyboard.press("ArrowDown")
