@@ -130,9 +130,9 @@ from mkdocs.structure.files import Files
 out = Path(sys.argv[1])
 cfg = load_config(config_file=sys.argv[2])
 plugin = cfg.plugins["cohort-archive"]
-plugin.on_startup(command="build", dirty=False)
-cfg = plugin.on_config(cfg)
-files = plugin.on_files(Files([]), config=cfg)
+cfg.plugins.on_startup(command="build", dirty=False)
+cfg = cfg.plugins.on_config(cfg)
+files = cfg.plugins.on_files(Files([]), config=cfg)
 answers = {g.snapshot.key: g.report for g in plugin.archive.groups() if g.report}
 def inline(m):
     report = answers.get(m.group(2))

@@ -282,7 +282,12 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             for d in config.theme.dirs
             if not str(d).startswith(str(Path(material_templates.__file__).parent))
         ]
-        hand = [Path(f.abs_src_path) for f in files.documentation_pages() if f.abs_src_path]
+        # hand-written pages reach generated ones only through their titles in the nav
+        hand = [
+            (f.src_uri, nav_title(Path(f.abs_src_path)))
+            for f in files.documentation_pages()
+            if f.abs_src_path
+        ]
         self.site_signature = digest(
             CACHE_VERSION,
             version("mkdocs"),
@@ -292,7 +297,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             config.site_name,
             config.use_directory_urls,
             _nav_repr(self.plan.nav),
-            files_digest(hand),
+            sorted(hand),
             files_digest(
                 p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".js")
             ),
@@ -426,6 +431,19 @@ def place(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+_TITLE = re.compile(r"^(?:title:\s*(.+)|#\s+(.+?)\s*#*)\s*$", re.M)
+
+
+def nav_title(path: Path) -> str:
+    """What MkDocs will call a hand-written page in the nav: front-matter title, else its first H1."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    match = _TITLE.search(text)
+    return (match.group(1) or match.group(2)) if match else path.stem
 
 
 def _nav_repr(nodes: list[NavNode]) -> str:
