@@ -40,8 +40,14 @@ def test_second_build_reuses_pages_and_equals_a_fresh_build(tmp_path: Path) -> N
     assert a.keys() == b.keys()
     assert [k for k in a if not filecmp.cmp(a[k], b[k], shallow=False)] == []
 
-    # a hand-written page changes the nav's titles: every page is rendered again, with the new title
+    # an edit inside a hand-written page (title kept) leaves every generated page as it was
     about = project / "docs" / "about.md"
+    about.write_text(about.read_text() + "\nA sentence added while serving.\n")
+    edited = mkdocs_build(tmp_path / "edited", env=env, strict=True, config=project / "mkdocs.yml")
+    assert "unchanged pages reused, 0 rendered" in edited.stderr
+    assert "A sentence added while serving." in (tmp_path / "edited" / "about" / "index.html").read_text()
+
+    # a hand-written page's new title changes the nav: every page is rendered again, with the new title
     about.write_text(about.read_text().replace("# About this archive", "# About the archive"))
     third = mkdocs_build(tmp_path / "third", env=env, strict=True, config=project / "mkdocs.yml")
     assert "unchanged pages reused" not in third.stderr
