@@ -36,9 +36,9 @@ BENCH = SHARED / "bench"
 BIN = Path(sys.executable).parent
 
 
-def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+def run(cmd: list[str], *, check: bool = True, **kw) -> subprocess.CompletedProcess:
     print("+", " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
-    return subprocess.run(cmd, check=True, **kw)
+    return subprocess.run(cmd, check=check, **kw)
 
 
 def make_corpus(work: Path, groups: int) -> Path:
