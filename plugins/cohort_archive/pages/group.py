@@ -133,7 +133,12 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
             target = urls.group_anchor(cohort.id, group.number) if answer.answered else "unanswered"
             others = page_link(urls.question(cohort.id, spec.id), "every group's answer", target)
             page.html(
-                f'<a id="{spec.id}"></a><p>{answer_meta(answer, spec.limits.describe())} · {others}</p>'
+                f'<a id="{spec.id}"></a><p>{answer_meta(answer, spec.limits.describe())} · {others}'
+                + "".join(
+                    f'<br><span class="ca-meta ca-note">{h(p.message)}</span>'
+                    for p in (answer.problems if answer.answered else [])
+                )
+                + "</p>"
             )
             if answer.answered:
                 page.answer(snap.key, spec.number)
