@@ -81,6 +81,19 @@ def question_page_groups(site: Path, cohort: str, question: str) -> set[int]:
     return {int(m.group(1)) for i in ids if (m := re.fullmatch(rf"{re.escape(cohort)}-group-(\d+)", i))}
 
 
+def assert_question_pages_complete(site: Path) -> None:
+    """Each per-cohort question page shows exactly the groups whose export says they answered it."""
+    for cohort in export(site)["cohorts"]:
+        answered: dict[str, set[int]] = {}
+        for g in cohort["groups"]:
+            for a in g["answers"]:
+                if a["answered"] and a["question"] not in GROUP_INFO:
+                    answered.setdefault(a["question"], set()).add(g["group"])
+        assert answered
+        for question, groups in answered.items():
+            assert question_page_groups(site, cohort["id"], question) == groups, (cohort["id"], question)
+
+
 # --- the demo ---------------------------------------------------------------------------------------
 
 
@@ -103,15 +116,7 @@ def test_demo_has_no_broken_local_links_or_images(demo_site: Path) -> None:
 
 
 def test_demo_question_pages_show_every_answering_group(demo_site: Path) -> None:
-    doc = export(demo_site)
-    for cohort in doc["cohorts"]:
-        answered: dict[str, set[int]] = {}
-        for g in cohort["groups"]:
-            for a in g["answers"]:
-                if a["answered"] and a["question"] not in GROUP_INFO:
-                    answered.setdefault(a["question"], set()).add(g["group"])
-        for question, groups in answered.items():
-            assert question_page_groups(demo_site, cohort["id"], question) == groups, (cohort["id"], question)
+    assert_question_pages_complete(demo_site)
 
 
 def test_demo_group_page_has_anchors_meta_and_problems(demo_site: Path) -> None:
@@ -164,14 +169,7 @@ def test_corpus_every_group_has_a_page_and_question_pages_are_complete(corpus_si
     assert all(g["status"] == "ok" and g["commit"] for _, g in groups)
     for _, g in groups:
         assert group_page(corpus_site, g["page"]).exists()
-    for cohort in doc["cohorts"]:
-        answered: dict[str, set[int]] = {}
-        for g in cohort["groups"]:
-            for a in g["answers"]:
-                if a["answered"] and a["question"] not in GROUP_INFO:
-                    answered.setdefault(a["question"], set()).add(g["group"])
-        for question, gs in answered.items():
-            assert question_page_groups(corpus_site, cohort["id"], question) == gs, (cohort["id"], question)
+    assert_question_pages_complete(corpus_site)
 
 
 @pytest.mark.corpus
