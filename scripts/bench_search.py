@@ -28,15 +28,15 @@ import gzip
 import http.server
 import io
 import json
-import os
 import random
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from bench_site import corpus_env, make_corpus, run  # same folder: scripts/ is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO.parent / "shared" / "bench"
@@ -54,44 +54,7 @@ PREFIX = "/archive/"
 GZIP_TYPES = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")
 
 
-def run(cmd: list[str], check: bool = True, **kw) -> subprocess.CompletedProcess:
-    print("+", " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
-    return subprocess.run(cmd, check=check, **kw)
-
-
-# --- corpora and builds --------------------------------------------------------------------------------
-
-
-def make_corpus(work: Path, groups: int) -> Path:
-    cohorts = max(1, groups // 150)
-    out = work / f"corpus-{groups}"
-    if not (out / "rosters").is_dir():
-        run(
-            [
-                sys.executable,
-                str(BENCH / "make_scale_corpus.py"),
-                str(out),
-                "--groups-per-cohort",
-                str(groups // cohorts),
-                "--cohorts",
-                str(cohorts),
-                "--force",
-            ]
-        )
-    return out
-
-
-def corpus_env(corpus: Path, cache: Path) -> dict[str, str]:
-    rosters = ":".join(str(p) for p in sorted((corpus / "rosters").glob("*.csv")))
-    return {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": f"url.file://{corpus}/repos/github.com/.insteadOf",
-        "GIT_CONFIG_VALUE_0": "https://github.com/",
-        "COHORT_ROSTERS": rosters,
-        "COHORT_CACHE": str(cache),
-    }
+# --- corpora and builds: shared with bench_site.py (run, make_corpus, corpus_env) ----------------------
 
 
 # `overlap`: the plugin with the indexer started in on_files (SearchIndexer.start) and the hand-written pages
