@@ -213,3 +213,19 @@ def test_corpus_rebuilds_offline_from_the_cache_with_the_same_commits(
     again = {(c["id"], g["group"]): (g["status"], g["commit"]) for c in after["cohorts"] for g in c["groups"]}
     assert len(commits) == 32
     assert again == {k: ("ok", v) for k, v in commits.items()}
+
+
+def test_demo_generated_pages_have_a_toc_and_lightboxed_figures(demo_site: Path) -> None:
+    """Generated pages skip Python-Markdown: the TOC, anchors and lightbox links are still there."""
+    doc = export(demo_site)
+    g = next(
+        g for c in doc["cohorts"] for g in c["groups"] if g["status"] == "ok" and g["figures"].get("resolved")
+    )
+    text = group_page(demo_site, g["page"]).read_text()
+    toc = text.split('class="md-nav md-nav--secondary"', 1)[1].split('class="md-content"', 1)[0]
+    answered = [a for a in g["answers"] if a["question"] not in ("group-number", "student-numbers")]
+    for a in answered:
+        assert f'href="#q{a["number"]}"' in toc
+    assert re.search(r'<a class="glightbox"[^>]*><img\b', text), "figures open in the lightbox"
+    assert "<!--ca-" not in text and "@@" not in text
+    assert "<html><head>" not in text.split("<body", 1)[1]

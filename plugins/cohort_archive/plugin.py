@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .archive import CACHE_VERSION, Archive, ReportCache, build_archive
 from .config import CohortArchiveConfig
@@ -30,7 +31,8 @@ from .figures import figure_files
 from .model import Roster, Snapshot
 from .page_cache import PageCache, digest, files_digest, rendered_digest
 from .pages import urls
-from .pages.common import BLOCK
+from .pages.common import BLOCK, PageSpec
+from .pages.headings import Permalinks, anchor_ids, render_headings
 from .pages.home import MARKER, build_home, fill_home
 from .pages.site import NavNode, SitePlan, plan_site
 from .registry import Registry, load_registry
@@ -64,6 +66,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.cache: ReportCache | None = None
         self.figures: dict[str, Path] = {}  # site URI -> file on disk
         self.blocks: dict[str, list[str]] = {}  # page URI -> its HTML blocks
+        self.prebuilt: dict[str, PageSpec] = {}  # page URI -> generated page made as HTML
+        self.answer_html: dict[tuple[str, int], str] = {}  # this build's answers, lightbox links added
         self.page_cache: PageCache | None = None
         self.site_signature = ""
         self.reused: dict[str, tuple[File, Path]] = {}  # page URI -> (file, cached HTML)
@@ -173,6 +177,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             self.plan.pages.append(page)
             self.plan.nav.append(NavNode(page.title, page.uri))
         self.blocks = {p.uri: p.blocks for p in self.plan.pages}
+        self.prebuilt = {p.uri: p for p in self.plan.pages if p.html is not None}
         self.figures = self._materialise_figures(cache_dir / "figures")
         self._summary(t1 - t0, t2 - t1)
 
@@ -250,7 +255,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         if "index.md" not in existing:
             home = build_home(self.archive.cohorts, config.site_name)
             files.append(File.generated(config, home.uri, content=home.markdown))
-        self.reused, self.to_store = {}, {}
+        self.reused, self.to_store, self.answer_html = {}, {}, {}
         cache = self._page_cache(config, files) if self.config.page_cache else None
         groups = {k: rendered_digest(r) for k, r in self.archive.rendered.items()} if cache else {}
         for page in self.plan.pages:
@@ -336,39 +341,56 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     # -- pages ---------------------------------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.prebuilt:
+            return ""  # made as HTML already: see on_page_content
         if self.archive is not None and MARKER in markdown:
             return fill_home(markdown, self.archive.cohorts)
         return markdown
 
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.archive is None or ("@@" not in html and "<!--ca-" not in html):
+        """A generated page: its headings, table of contents and anchors; answers come in on_post_page."""
+        spec = self.prebuilt.get(page.file.src_uri)
+        if spec is None or spec.html is None:
             return html
-        rendered = self.archive.rendered
-        blocks = self.blocks.get(page.file.src_uri, [])
-
-        def block(match: re.Match[str]) -> str:
-            kind, key, number = match.group(1), match.group(2), int(match.group(3) or 0)
-            if kind == "block":
-                return blocks[number] if key == page.file.src_uri and number < len(blocks) else ""
-            r = rendered.get(key)
-            if r is None:
-                return ""
-            body = r.free_form if kind == "freeform" else r.answers.get(number)
-            return f'<div class="ca-answer">{body or ""}</div>'
-
-        html = BLOCK.sub(block, html)
-        prefix = urls.root_prefix(page.url)
-        directory_urls = config.use_directory_urls
-        html = _PAGE_REF.sub(lambda m: prefix + urls.page_url(m.group(1), directory_urls), html)
-        return html.replace("@@ROOT@@", prefix)
+        toc = config.mdx_configs.get("toc", {}) if "toc" in config.markdown_extensions else None
+        out, tokens = render_headings(spec.html, spec.headings, Permalinks.from_toc_config(toc))
+        page.toc = get_toc(tokens)
+        page.present_anchor_ids = anchor_ids(spec.headings, spec.blocks)
+        return out
 
     @event_priority(-100)  # after every other plugin (e.g. glightbox) changed the page
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Swap the HTML blocks and answers in (other plugins only saw placeholders); cache the page."""
+        if self.archive is not None and ("@@" in output or "<!--ca-" in output):
+            output = self._fill(output, page, config)
         key = self.to_store.get(page.file.src_uri)
         if key and self.page_cache is not None:
             self.page_cache.put(key, output)
         return output
+
+    def _fill(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        assert self.archive is not None
+        rendered = self.archive.rendered
+        uri = page.file.src_uri
+        blocks = self.blocks.get(uri, [])
+        lightbox = config.plugins.get("glightbox")
+
+        def block(match: re.Match[str]) -> str:
+            kind, key, number = match.group(1), match.group(2), int(match.group(3) or 0)
+            if kind == "block":
+                return blocks[number] if key == uri and number < len(blocks) else ""
+            if (key, number) not in self.answer_html:
+                r = rendered.get(key)
+                body = (r.free_form if kind == "freeform" else r.answers.get(number)) if r else None
+                self.answer_html[key, number] = _with_lightbox(body or "", lightbox)
+            return f'<div class="ca-answer">{self.answer_html[key, number]}</div>'
+
+        output = BLOCK.sub(block, output)
+        prefix = urls.root_prefix(page.url)
+        directory_urls = config.use_directory_urls
+        output = _PAGE_REF.sub(lambda m: prefix + urls.page_url(m.group(1), directory_urls), output)
+        return output.replace("@@ROOT@@", prefix)
 
     # -- after the build -----------------------------------------------------------------------------
 
@@ -421,6 +443,24 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         groups = sorted((k, rendered_digest(r)) for k, r in self.archive.rendered.items())
         key = digest(self.site_signature, groups, [(p.uri, p.markdown, p.blocks) for p in self.plan.pages])
         return self._path(self.config.cache_dir) / "search" / key
+
+
+def _with_lightbox(html: str, plugin: object | None) -> str:
+    """An answer's images wrapped in lightbox links, as mkdocs-glightbox does to page content.
+
+    Answers are swapped into a page after glightbox saw it (so it parses a small page, not 150 answers),
+    so its own wrapping is applied here, once per answer and build.
+    """
+    wrap = getattr(plugin, "wrap_img_with_anchor_selectolax", None)
+    if wrap is None or "<img" not in html:
+        return html
+    cfg = plugin.config  # type: ignore[attr-defined]
+    skip = ["emojione", "twemoji", "gemoji", "off-glb", *cfg.get("skip_classes", [])]
+    out = wrap(html, plugin_config=cfg, meta={}, skip_classes=skip)
+    return _FRAGMENT.sub(r"\1", out, count=1)  # the parser returns a whole document
+
+
+_FRAGMENT = re.compile(r"\A\s*<html><head></head><body>(.*)</body></html>\s*\Z", re.S)
 
 
 def place(source: Path, target: Path) -> None:

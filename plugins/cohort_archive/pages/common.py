@@ -1,10 +1,13 @@
 """Building blocks shared by the page builders.
 
-Generated pages keep only their headings in Markdown (so MkDocs builds the table of contents and the
-anchors); everything else is HTML made here once and swapped in after Markdown is rendered: tables,
-metrics lines, answers. Python-Markdown never parses it, which is what keeps an archive of ~800 long
-pages fast. Links between generated pages are written `@@PAGE@@<source uri>#anchor` and resolved
-per page by the plugin; `@@ROOT@@` is the relative path to the site root.
+A generated page is HTML made here, never parsed by Python-Markdown (that is what keeps an archive of
+~800 long pages fast): its headings (`Heading`, rendered by `headings.py` the way the `toc` extension
+would, with anchors and permalinks, and given to MkDocs as the page's table of contents) and HTML
+blocks (tables, metrics lines), plus placeholders for the answers, which are rendered once per build
+and swapped in by the plugin. Links between generated pages are written `@@PAGE@@<source uri>#anchor`
+and resolved per page by the plugin; `@@ROOT@@` is the relative path to the site root. Each page also
+keeps an equivalent Markdown text (headings as Markdown, blocks as placeholders): the content of its
+MkDocs `File`, and what the benchmark's plain-MkDocs build renders.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from markdown.extensions.toc import slugify, unique
+
 from ..model import Group, Problem
 
 GROUP_INFO = frozenset({"group-number", "student-numbers"})  # shown as group information, not as answers
@@ -21,6 +26,7 @@ GROUP_INFO = frozenset({"group-number", "student-numbers"})  # shown as group in
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 BLOCK = re.compile(r"<!--ca-(answer|freeform|block):([^:>]+?)(?::(\d+))?-->")
+HEADING = re.compile(r"<!--ca-h:(\d+)-->")
 
 
 def esc(text: str) -> str:
@@ -89,42 +95,73 @@ def status_label(group: Group) -> str:
     }[status]
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a generated page: level 1-6, plain text, and its anchor."""
+
+    level: int
+    text: str
+    id: str
+
+
 @dataclass
 class PageSpec:
-    """A generated page: where it goes, its title, its Markdown and the HTML blocks it refers to."""
+    """A generated page: where it goes, its title, its Markdown and the HTML blocks it refers to.
+
+    `html` (with `headings`) is the page as HTML with placeholders, when the page was made by a
+    `PageWriter`; None for a page that MkDocs renders from its Markdown (e.g. the search page).
+    """
 
     uri: str
     title: str
     markdown: str
     blocks: list[str] = field(default_factory=list)
     meta: dict[str, object] = field(default_factory=dict)
+    html: str | None = None
+    headings: list[Heading] = field(default_factory=list)
 
 
 class PageWriter:
-    """Accumulates a page: Markdown for headings, HTML blocks for everything else."""
+    """Accumulates a page: headings, HTML blocks and answer placeholders (as HTML and as Markdown)."""
 
     def __init__(self, uri: str) -> None:
         self.uri = uri
-        self.parts: list[str] = []
+        self.parts: list[str] = []  # Markdown
+        self.html_parts: list[str] = []
         self.blocks: list[str] = []
-
-    def md(self, text: str) -> None:
-        self.parts.append(text)
+        self.headings: list[Heading] = []
+        self._ids: set[str] = set()
 
     def heading(self, level: int, text: str, anchor: str | None = None) -> None:
+        """A heading; without `anchor` its id is the `toc` extension's slug of the text."""
+        anchor_id = anchor or unique(slugify(text, "-"), self._ids)
+        self._ids.add(anchor_id)
+        self.html_parts.append(f"<!--ca-h:{len(self.headings)}-->")
+        self.headings.append(Heading(level, " ".join(text.split()), anchor_id))
         self.parts.append(f"{'#' * level} {esc(text)}" + (f" {{#{anchor}}}" if anchor else "") + "\n")
 
     def html(self, fragment: str) -> None:
-        """An HTML block, kept away from Markdown."""
+        """An HTML block."""
         if fragment:
             self.blocks.append(fragment)
-            self.parts.append(f"\n<!--ca-block:{self.uri}:{len(self.blocks) - 1}-->\n")
+            self._both(f"\n<!--ca-block:{self.uri}:{len(self.blocks) - 1}-->\n")
 
     def answer(self, group_key: str, number: int) -> None:
-        self.parts.append(answer_block(group_key, number))
+        self._both(answer_block(group_key, number))
 
     def free_form(self, group_key: str) -> None:
-        self.parts.append(free_form_block(group_key))
+        self._both(free_form_block(group_key))
+
+    def _both(self, placeholder: str) -> None:
+        self.parts.append(placeholder)
+        self.html_parts.append(placeholder)
 
     def page(self, title: str) -> PageSpec:
-        return PageSpec(self.uri, title, "\n".join(self.parts), self.blocks)
+        return PageSpec(
+            self.uri,
+            title,
+            "\n".join(self.parts),
+            self.blocks,
+            html="".join(self.html_parts),
+            headings=self.headings,
+        )
