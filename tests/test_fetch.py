@@ -534,6 +534,30 @@ def test_report_scope_fetches_the_folder_on_first_read(report_repo: BareRepo, op
     assert cached.tree.read("reports/figures/overview.png") == PNG
 
 
+def test_images_scope_brings_the_report_and_its_images_in_one_request(
+    tmp_path: Path, options: FetchOptions
+) -> None:
+    repo = BareRepo.create(tmp_path / "src" / "imgs.git")
+    repo.commit(
+        {
+            "reports/README.md": REPORT,
+            "reports/figures/A.PNG": PNG,
+            "reports/data/table.csv": "a,b\n1,2\n",
+            "src/app.py": "print('hi')\n",
+        }
+    )
+    scoped = FetchOptions(cache_dir=options.cache_dir, prefetch="images")
+    [snap] = fetch_all([roster("a", [(1, repo.url)])], scoped)
+    assert snap.status == "ok"
+    offline = FetchOptions(cache_dir=options.cache_dir, mode="offline", prefetch="images")
+    [cached] = fetch_all([roster("a", [(1, repo.url)])], offline)
+    assert cached.status == "ok" and cached.from_cache
+    assert cached.tree.read("reports/README.md") == REPORT.encode()
+    assert cached.tree.read("reports/figures/A.PNG") == PNG  # came with the report
+    assert cached.tree.read("reports/data/table.csv") is None  # not an image: not downloaded
+    assert cached.tree.read("src/app.py") is None
+
+
 def test_url_rewrites_merge_with_the_environment(report_repo: BareRepo, tmp_path: Path, monkeypatch) -> None:
     second = BareRepo.create(tmp_path / "elsewhere" / "g2.git")
     second.commit({"reports/README.md": REPORT})

@@ -14,6 +14,8 @@ from typing import Literal, Protocol
 Status = Literal["ok", "unavailable", "no-report"]
 Severity = Literal["error", "warning", "info"]
 FigureStatus = Literal["resolved", "case-mismatch", "missing", "external", "unsafe"]
+# file name endings shown as images (compared lower-case)
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 Mode = Literal["auto", "offline", "refresh", "missing"]
-Prefetch = Literal["folder", "report"]
+Prefetch = Literal["folder", "images", "report"]
 OFFLINE_ENV = "COHORT_OFFLINE"
 
 
@@ -25,8 +25,10 @@ class FetchOptions:
     url_rewrites: prefix -> replacement, like git's `url.<replacement>.insteadOf=<prefix>`.
     prefetch: what is downloaded with each chosen commit, in one request per repository: `folder`
     every file under the report's folder (`reports/`, figures included: later reads need no network
-    and offline rebuilds have them); `report` only the report file (a cheaper first fetch; a tree
-    downloads the rest of the folder in one request when a file there is first read).
+    and offline rebuilds have them); `images` the report and the images under its folder (what the
+    site will show, in the same request, whatever the report references); `report` only the report
+    file (a cheaper first fetch; a tree downloads the rest of the folder in one request when a file
+    there is first read).
     timeout: seconds one git network command may take before it is stopped (None: no limit).
     """
 

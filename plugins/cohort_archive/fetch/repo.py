@@ -16,6 +16,7 @@ from git import Repo
 from git.exc import GitError
 from git.refs import Reference, SymbolicReference
 
+from ..model import IMAGE_EXTENSIONS
 from .gitcmd import GitFailed, explain, last_line, run_git
 from .tree import FILE_MODES, Entries, missing_objects, parse_ls_tree
 
@@ -342,7 +343,8 @@ def prefetch_targets(
 ) -> tuple[list[str], list[str]]:
     """(blob ids that must be local, tree ids to scan for missing ones) for `selection`.
 
-    scope `folder`: every file under the report's folder (`reports/`); `report`: the report file only.
+    scope `folder`: every file under the report's folder (`reports/`); `images`: the report file and the
+    images under its folder; `report`: the report file only.
     """
     folder = report_dir(report_path)
     entries = selection.entries or {}
@@ -353,10 +355,14 @@ def prefetch_targets(
     if folder is None or scope == "report":
         return report, trees if report else []
     prefix = folder + "/"
-    blobs = sorted(
-        {sha for path, (mode, sha) in entries.items() if path.startswith(prefix) and mode in FILE_MODES}
-    )
-    return blobs, trees
+    blobs = {
+        sha
+        for path, (mode, sha) in entries.items()
+        if path.startswith(prefix)
+        and mode in FILE_MODES
+        and (scope == "folder" or posixpath.splitext(path)[1].lower() in IMAGE_EXTENSIONS)
+    }
+    return sorted(blobs | set(report)), trees
 
 
 def keep_ref(cohort: str, group: int) -> str:

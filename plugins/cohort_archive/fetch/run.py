@@ -59,9 +59,16 @@ class _Outcome:
 
 
 def fetch_all(
-    rosters: list[Roster], options: FetchOptions, progress: Progress | None = None
+    rosters: list[Roster],
+    options: FetchOptions,
+    progress: Progress | None = None,
+    on_snapshot: Callable[[Snapshot], None] | None = None,
 ) -> list[Snapshot]:
-    """A Snapshot for every entry of every roster, in roster order; never raises for a fetch failure."""
+    """A Snapshot for every entry of every roster, in roster order; never raises for a fetch failure.
+
+    `on_snapshot` is called with each snapshot as soon as it is made (from a worker thread), so the
+    caller can start on it while other repositories are still being fetched.
+    """
     mode = effective_mode(options)
     offline = mode == "offline"
     cache = Cache(options.cache_dir)
@@ -101,6 +108,11 @@ def fetch_all(
             with lock:
                 results[snap.key] = snap
             reporter.done(snap, verb)
+            if on_snapshot is not None:
+                try:
+                    on_snapshot(snap)
+                except Exception:  # the caller's problem must not stop the fetch
+                    log.exception("on_snapshot callback failed for %s", snap.key)
 
     workers = max(1, min(options.workers, len(jobs) or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cohort-fetch") as pool:
@@ -240,7 +252,9 @@ class _RepoJob:
                 continue
             try:
                 sel = repo.choose(item.want, may_fetch=False)
-                needed, trees = prefetch_targets(sel, item.want.report_path, item.want.scope)
+                # offline, the report must be local (and, with scope `folder`, its whole folder)
+                scope = "folder" if item.want.scope == "folder" else "report"
+                needed, trees = prefetch_targets(sel, item.want.report_path, scope)
                 if needed and set(needed) & set(repo.missing(trees)):
                     raise NotChosen("the report's files are not in the cache")
             except (NotChosen, GitFailed) as exc:

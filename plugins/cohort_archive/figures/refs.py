@@ -17,10 +17,10 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
+from ..model import IMAGE_EXTENSIONS
+
 RefKind = Literal["markdown", "html", "link", "autolink"]
 Syntax = Literal["inline", "reference", "html", "autolink"]
-
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
 
 
 @dataclass(frozen=True)
