@@ -52,3 +52,33 @@ def test_a_failing_report_never_loses_the_others(tmp_path: Path) -> None:
     status = {g.number: g.snapshot.status for g in archive.groups()}
     assert status == {1: "ok", 2: "no-report"}
     assert archive.rendered["2025-january/1"].answers
+
+
+def test_reports_normalised_while_fetching_equal_those_normalised_after(tmp_path: Path) -> None:
+    """The plugin's path: a Normaliser parses each report in a worker as soon as it is fetched."""
+    from cohort_archive.archive import Normaliser
+
+    repos = {}
+    for n in range(1, 11):
+        repo = BareRepo.create(tmp_path / f"g{n}.git")
+        version = ("2024-january", "2025-january")[n % 2]
+        repo.commit(
+            {"reports/README.md": render(REGISTRY.template(version))}, date="2025-01-20T12:00:00+01:00"
+        )
+        repos[n] = repo
+    empty = BareRepo.create(tmp_path / "empty.git")
+    empty.commit({"README.md": "no report here"})
+    repos[11] = empty
+    roster = write_roster(tmp_path / "2025-january.csv", [(n, r.url) for n, r in repos.items()])
+    rosters, _ = load_rosters([roster])
+    options = FetchOptions(cache_dir=tmp_path / "cache", workers=4, prefetch="images")
+    cache = ReportCache(None, "test")
+    with Normaliser(REGISTRY, cache, workers=2, expected=11) as normaliser:
+        snaps = fetch_all(rosters, options, on_snapshot=normaliser.submit)
+        early = normaliser.results()
+    assert len(early) == 10  # every report but the missing one, parsed in the workers
+    streamed = build_archive(rosters, snaps, REGISTRY, cache, normalised=early)
+    after = build_archive(rosters, snaps, REGISTRY, ReportCache(None, "test"))
+    assert [g.snapshot.status for g in streamed.groups()] == [g.snapshot.status for g in after.groups()]
+    assert [g.report for g in streamed.groups()] == [g.report for g in after.groups()]
+    assert streamed.rendered == after.rendered

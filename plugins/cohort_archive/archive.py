@@ -10,8 +10,9 @@ import hashlib
 import logging
 import multiprocessing
 import pickle
+import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,6 +182,62 @@ def _normalise_all(
     return out
 
 
+Outcome = tuple[Report | None, Rendered | None, str | None]  # report, its HTML, or the error
+
+
+class Normaliser:
+    """Normalises and renders reports in worker processes as their snapshots arrive (`submit`).
+
+    Use as a context manager around `fetch_all(..., on_snapshot=normaliser.submit)`, then hand
+    `results()` to `build_archive`: parsing overlaps the fetching of the other repositories.
+    Reports already in the cache are skipped.
+    """
+
+    def __init__(self, registry: Registry, cache: ReportCache, workers: int, *, expected: int = 8) -> None:
+        # a few reports are quicker in this process than starting workers: build_archive does those
+        self.registry, self.cache = registry, cache
+        self.workers = workers if expected >= 8 else 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[str, Future] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, snapshot: Snapshot) -> None:
+        key = self.cache.key(snapshot) if snapshot.status == "ok" else None
+        if not key or self.workers < 2 or self.cache.get(key) is not None:
+            return
+        job = _job(snapshot)
+        if job is None:
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("forkserver"),
+                    initializer=_init_worker,
+                    initargs=(self.registry,),
+                )
+            self._futures[snapshot.key] = self._pool.submit(_run_job, job)
+
+    def results(self) -> dict[str, Outcome]:
+        """Wait for every submitted report."""
+        out: dict[str, Outcome] = {}
+        for key, future in self._futures.items():
+            try:
+                _key, report, rendered, error = future.result()
+            except Exception as exc:  # e.g. a worker died
+                report, rendered, error = None, None, f"{exc!r}"
+            out[key] = (report, rendered, error)
+        return out
+
+    def __enter__(self) -> Normaliser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+            self._pool = None
+
+
 def build_archive(
     rosters: list[Roster],
     snapshots: list[Snapshot],
@@ -189,16 +246,21 @@ def build_archive(
     *,
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
+    normalised: dict[str, Outcome] | None = None,
 ) -> Archive:
-    """Normalise and render every group's report; a failure in one group never stops the others."""
+    """Normalise and render every group's report; a failure in one group never stops the others.
+
+    `normalised`: reports a `Normaliser` already made, by group key (the others are made here).
+    """
     by_key = {s.key: s for s in snapshots}
     archive = Archive(cohorts=[], registry=registry)
+    fresh: dict[str, Outcome] = dict(normalised or {})
     todo: list[Snapshot] = []
     for snap in snapshots:
         key = cache.key(snap) if snap.status == "ok" else None
-        if key and cache.get(key) is None:
+        if key and snap.key not in fresh and cache.get(key) is None:
             todo.append(snap)
-    fresh = _normalise_all(todo, registry, workers)
+    fresh.update(_normalise_all(todo, registry, workers))
     for roster in rosters:
         cohort = Cohort(settings=roster.settings, problems=list(roster.problems))
         archive.problems.extend(roster.problems)

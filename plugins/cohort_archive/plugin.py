@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_pr
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .archive import CACHE_VERSION, Archive, ReportCache, build_archive
+from .archive import CACHE_VERSION, Archive, Normaliser, ReportCache, build_archive
 from .config import CohortArchiveConfig
 from .export import write_exports
 from .fetch import FetchOptions, fetch_all
@@ -65,6 +65,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.roster_stamp: tuple = ()
         self.cache: ReportCache | None = None
         self.figures: dict[str, Path] = {}  # site URI -> file on disk
+        self.figures_ready: Future[dict[str, Path]] | None = None  # downloaded while MkDocs renders
+        self.indexer = None  # SearchIndexer at work while MkDocs renders (None: no search or cached)
+        self.hand_pages: set[str] = set()  # source URIs of the hand-written pages the indexer waits for
         self.blocks: dict[str, list[str]] = {}  # page URI -> its HTML blocks
         self.prebuilt: dict[str, PageSpec] = {}  # page URI -> generated page made as HTML
         self.answer_html: dict[tuple[str, int], str] = {}  # this build's answers, lightbox links added
@@ -152,19 +155,32 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             mode=mode,
             token_env=self.config.token_env,
             url_rewrites=self._url_rewrites(),
-            prefetch="report",  # figures are fetched after parsing: only the referenced ones
+            # the report and the images beside it in one request per repository; referenced files
+            # elsewhere in the repository are fetched after parsing
+            prefetch="images",
         )
-        log.info(f"Fetching {sum(len(r.entries) for r in usable)} group repositories (mode: {mode})")
-        self.snapshots = fetch_all(usable, options, progress=log.info)
-        t1 = time.monotonic()
         registry = self._registry()
         if self.cache is None:
             self.cache = ReportCache(
                 cache_dir / "reports", _fingerprint(self._path(self.config.templates_dir))
             )
         self.cache.hits = self.cache.misses = 0
+        total = sum(len(r.entries) for r in usable)
+        workers = os.cpu_count() or 1
+        log.info(f"Fetching {total} group repositories (mode: {mode})")
+        # each report is parsed and rendered in a worker process as soon as its repository is fetched
+        with Normaliser(registry, self.cache, workers, expected=total) as normaliser:
+            self.snapshots = fetch_all(usable, options, progress=log.info, on_snapshot=normaliser.submit)
+            t1 = time.monotonic()
+            normalised = normaliser.results()
         archive = build_archive(
-            usable, self.snapshots, registry, self.cache, workers=os.cpu_count() or 1, progress=log.info
+            usable,
+            self.snapshots,
+            registry,
+            self.cache,
+            workers=workers,
+            progress=log.info,
+            normalised=normalised,
         )
         archive.problems = [*problems, *archive.problems]
         t2 = time.monotonic()
@@ -178,7 +194,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             self.plan.nav.append(NavNode(page.title, page.uri))
         self.blocks = {p.uri: p.blocks for p in self.plan.pages}
         self.prebuilt = {p.uri: p for p in self.plan.pages if p.html is not None}
-        self.figures = self._materialise_figures(cache_dir / "figures")
+        # figures are only needed when the site is assembled (on_post_build): download them meanwhile
+        background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="figures")
+        self.figures_ready = background.submit(self._materialise_figures, cache_dir / "figures")
+        background.shutdown(wait=False)
         self._summary(t1 - t0, t2 - t1)
 
     def _materialise_figures(self, directory: Path) -> dict[str, Path]:
@@ -242,7 +261,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             f"{len(self.archive.cohorts)} cohorts, {len(groups)} groups: {status['ok']} ok, "
             f"{status['unavailable']} unavailable, {status['no-report']} without report; "
             f"{len(report_problems)} problems in reports (listed on each group page and the compliance pages); "
-            f"fetch {fetch_s:.1f} s, normalise {parse_s:.1f} s"
+            f"fetch {fetch_s:.1f} s, then normalise {parse_s:.1f} s more"
         )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -276,7 +295,43 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             files.append(
                 File.generated(config, f"assets/cohort-archive/{asset.name}", abs_src_path=str(asset))
             )
+        self._start_search(files, config)
         return files
+
+    def _start_search(self, files: Files, config: MkDocsConfig) -> None:
+        """Index the answers in the background while MkDocs renders (unless the last bundle still fits)."""
+        self.indexer, self.hand_pages = None, set()
+        if not self.config.search or self.archive is None:
+            return
+        bundle = self._search_bundle_cache()
+        if bundle is not None and bundle.is_dir():
+            return
+        from .search import SearchIndexer
+        from .search.indexer import SKIP_PAGES
+
+        generated = {p.uri for p in self.plan.pages} if self.plan else set()
+        self.hand_pages = {
+            f.src_uri
+            for f in files.documentation_pages()
+            if f.src_uri not in generated and f.src_uri not in SKIP_PAGES and not f.generated_by
+        }
+        self.indexer = SearchIndexer(Path(config.site_dir), self.archive, self._page_url(config), config)
+        self.indexer.start(urls.page_url(uri, config.use_directory_urls) for uri in sorted(self.hand_pages))
+
+    def _page_url(self, config: MkDocsConfig):
+        """Source URI -> site-relative URL, for generated pages this build makes (else None)."""
+        directory_urls = config.use_directory_urls
+        built = {p.uri for p in self.plan.pages} if self.plan else set()
+
+        def page_url(uri: str) -> str | None:
+            return urls.page_url(uri, directory_urls) if uri in built else None
+
+        return page_url
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexer is not None:
+            self.indexer.cancel()
+            self.indexer = None
 
     def _page_cache(self, config: MkDocsConfig, files: Files) -> PageCache:
         """The page cache and this build's site signature (what every page's HTML depends on)."""
@@ -367,6 +422,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         key = self.to_store.get(page.file.src_uri)
         if key and self.page_cache is not None:
             self.page_cache.put(key, output)
+        if self.indexer is not None and page.file.src_uri in self.hand_pages:
+            self.indexer.add_page(page.url, output)
         return output
 
     def _fill(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -400,18 +457,16 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         site = Path(config.site_dir)
         for file, cached in self.reused.values():
             place(cached, Path(file.abs_dest_path))
+        if self.figures_ready is not None:
+            self.figures = self.figures_ready.result()
+            self.figures_ready = None
         for uri, path in self.figures.items():
             place(path, site / uri)
         if self.page_cache is not None:
             self.page_cache.prune()
         if self.reused:
             log.info(f"{len(self.reused)} unchanged pages reused, {len(self.to_store)} rendered")
-        directory_urls = config.use_directory_urls
-        built = {f for f in (p.uri for p in self.plan.pages)} if self.plan else set()
-
-        def page_url(uri: str) -> str | None:
-            return urls.page_url(uri, directory_urls) if uri in built else None
-
+        page_url = self._page_url(config)
         if self.config.export:
             write_exports(self.archive, site / "export", page_url)
         if self.config.search:
@@ -425,11 +480,13 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
                         place(path, site / "pagefind" / path.relative_to(bundle))
                 log.info(f"Search index unchanged, reused in {time.monotonic() - t0:.1f} s")
                 return
-            stats = SearchIndexer(site, self.archive, page_url, config).run()
+            indexer = self.indexer or SearchIndexer(site, self.archive, page_url, config)
+            self.indexer = None
+            stats = indexer.run()
             if bundle is not None and (site / "pagefind").is_dir():
                 tmp = bundle.with_name(bundle.name + f".{os.getpid()}.tmp")
                 shutil.rmtree(tmp, ignore_errors=True)
-                shutil.copytree(site / "pagefind", tmp)
+                shutil.copytree(site / "pagefind", tmp, copy_function=_link_or_copy)
                 for old in bundle.parent.glob("*"):
                     if old != tmp:
                         shutil.rmtree(old, ignore_errors=True)
@@ -461,6 +518,13 @@ def _with_lightbox(html: str, plugin: object | None) -> str:
 
 
 _FRAGMENT = re.compile(r"\A\s*<html><head></head><body>(.*)</body></html>\s*\Z", re.S)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def place(source: Path, target: Path) -> None:
