@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from pathlib import Path
 
 import markdown
@@ -37,8 +36,14 @@ from cohort_archive.search import (
     search_page,
 )
 from cohort_archive.search.docs import PAGE_MARK, hand_written_pages, mark_page
-from cohort_archive.search.indexer import UNUSED_FILES
-from cohort_archive.search.pagefind import bundle_problems, pagefind_binary
+from cohort_archive.search.indexer import COHORTS_DIR, INDEX_CONFIG, UNUSED_FILES, chunk_size
+from cohort_archive.search.pagefind import (
+    INDEX_CHUNK_SIZE,
+    INDEX_CHUNK_SIZE_ENV,
+    PagefindService,
+    bundle_problems,
+    pagefind_binary,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -271,7 +276,16 @@ def read_pagefind_file(path: Path) -> bytes:
 
 
 def fragments(bundle: Path) -> list[dict]:
+    """The fragments (one per record or page) of a bundle folder, without the bundles below it."""
     return [json.loads(read_pagefind_file(p)) for p in sorted((bundle / "fragment").glob("*.pf_fragment"))]
+
+
+def all_fragments(site: Path) -> list[dict]:
+    """The fragments of every bundle of the site (the main one and one per other cohort)."""
+    out = fragments(site / "pagefind")
+    for bundle in sorted((site / "pagefind" / COHORTS_DIR).glob("*")):
+        out += fragments(bundle)
+    return out
 
 
 ABOUT_HTML = (
@@ -309,16 +323,69 @@ def test_index_is_written_with_every_record(built_site) -> None:
         assert not (bundle / name).exists(), name
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["en"]
-    assert entry["languages"]["en"]["page_count"] == 5  # 4 answer records + about/
+    assert entry["languages"]["en"]["page_count"] == 4  # the newest cohort's 3 answer records + about/
     assert (indexer.records_indexed, indexer.pages_indexed, indexer.errors) == (4, 1, [])
-    assert stats.startswith("4 answers and 1 pages;")
+    assert stats.startswith("4 answers and 1 pages;") and "2 bundles" in stats
     assert len(list((bundle / "filter").glob("*.pf_filter"))) == 4  # cohort, group, question, within
     assert json.loads((bundle / FACETS_FILE).read_text())["question"]["docker"] == "Docker"
 
 
+def test_one_bundle_per_cohort_listed_for_the_ui(built_site) -> None:
+    """The newest cohort and the pages in the main bundle, each other cohort in a bundle of its own."""
+    site, indexer, _ = built_site
+    main, older = site / "pagefind", site / "pagefind" / COHORTS_DIR / "2024-january"
+    assert indexer.bundles == ["", f"{COHORTS_DIR}/2024-january/"]
+    assert json.loads((main / FACETS_FILE).read_text())["bundles"] == [
+        {"path": "", "cohorts": ["2025-january"]},
+        {"path": f"{COHORTS_DIR}/2024-january/", "cohorts": ["2024-january"]},
+    ]
+    assert sorted(p.name for p in (main / COHORTS_DIR).iterdir()) == ["2024-january"]
+    assert {f["url"] for f in fragments(main)} == {
+        "/2025-january/groups/3/#q4",
+        "/2025-january/groups/17/#q3",
+        "/2025-january/groups/17/#q4",
+        "/about/",
+    }
+    assert [f["url"] for f in fragments(older)] == ["/2024-january/groups/8/"]
+    entry = json.loads((older / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 1
+    # a merged bundle is index, filters and fragments: pagefind.js and the WebAssembly come from the main one
+    assert sorted(p.name for p in older.iterdir() if p.is_file()) == [
+        "pagefind-entry.json",
+        f"pagefind.{entry['languages']['en']['hash']}.pf_meta",
+    ]
+    assert sorted(p.name for p in older.iterdir() if p.is_dir()) == ["filter", "fragment", "index"]
+    assert bundle_problems(older) == []
+
+
+def test_each_bundle_gets_its_share_of_the_index_chunk_size() -> None:
+    assert chunk_size(3700, 3700) == INDEX_CHUNK_SIZE  # one cohort: Pagefind's default
+    assert chunk_size(3700, 4 * 3700) == INDEX_CHUNK_SIZE // 4
+    assert chunk_size(10, 15_000) == 2_000  # a tiny cohort beside big ones: not hundreds of chunks
+    assert chunk_size(0, 0) == INDEX_CHUNK_SIZE
+
+
+def test_pagefind_takes_the_chunk_size_from_the_environment(tmp_path: Path) -> None:
+    """Guards the (unstable) Pagefind setting the per-cohort bundles rely on to keep queries small."""
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    words = [f"{a}{b}word" for a in "abcdefgh" for b in "abcdefgh"]
+
+    def chunks(env: dict[str, str] | None) -> int:
+        out = tmp_path / f"b{len(env or {})}"
+        with PagefindService(INDEX_CONFIG, env=env) as service:
+            for i in range(10):
+                service.add_record(url=f"/{i}/", content=" ".join(words))
+            service.write(out)
+        return len(list((out / "index").glob("*.pf_index")))
+
+    assert chunks(None) == 1
+    assert chunks({INDEX_CHUNK_SIZE_ENV: "50"}) > 5
+
+
 def test_index_fragments_hold_url_meta_filters_and_text(built_site) -> None:
     site, _, _ = built_site
-    by_url = {f["url"]: f for f in fragments(site / "pagefind")}
+    by_url = {f["url"]: f for f in all_fragments(site)}
     docker = by_url["/2025-january/groups/17/#q4"]
     assert docker["filters"]["question"] == ["docker"]
     assert docker["filters"]["within"] == ["no"]
@@ -335,9 +402,42 @@ def test_rebuilding_replaces_the_bundle(built_site) -> None:
     site, indexer, _ = built_site
     stale = site / "pagefind" / "fragment" / "en_stale.pf_fragment"
     stale.write_bytes(b"old")
+    gone = site / "pagefind" / COHORTS_DIR / "2023-january"  # a cohort no longer in the archive
+    gone.mkdir()
     indexer.run()
-    assert not stale.exists()
-    assert not (site / ".pagefind.new").exists() and not (site / ".pagefind.old").exists()
+    assert not stale.exists() and not gone.exists()
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+
+
+def test_unchanged_bundles_come_from_the_cache(tmp_path: Path) -> None:
+    """A docs edit re-indexes the main bundle only; the other cohorts' bundles are reused as they are."""
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+
+    def build(about: str) -> tuple[SearchIndexer, str, dict[str, bytes]]:
+        indexer = SearchIndexer(site, make_archive(), page_url, None, cache_dir=cache)
+        indexer.start(pages=["about/"])
+        indexer.add_page("about/", about)
+        stats = indexer.run()
+        files = {
+            str(p.relative_to(site)): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()
+        }
+        return indexer, stats, files
+
+    first, _, before = build(ABOUT_HTML)
+    assert first.reused == 0
+    again, stats, same = build(ABOUT_HTML)
+    assert again.reused == 2 and "2 unchanged (reused)" in stats
+    assert same == before  # byte for byte
+    edited, _, after = build(ABOUT_HTML.replace("quillwort", "bladderwort"))
+    assert edited.reused == 1  # the older cohort's bundle
+    assert {k: v for k, v in after.items() if COHORTS_DIR in k} == {
+        k: v for k, v in before.items() if COHORTS_DIR in k
+    }
+    assert "/about/" in {f["url"] for f in all_fragments(site)}
+    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 2  # old main bundle pruned
 
 
 def test_background_indexing_takes_pages_as_they_are_built(tmp_path: Path) -> None:
@@ -355,10 +455,23 @@ def test_background_indexing_takes_pages_as_they_are_built(tmp_path: Path) -> No
     )
     stats = indexer.run()
     assert stats.startswith("4 answers and 2 pages;"), stats
-    urls_ = {f["url"] for f in fragments(site / "pagefind")}
-    assert {"/about/", "/guide/", "/2025-january/groups/17/#q4"} <= urls_
+    urls_ = {f["url"] for f in all_fragments(site)}
+    assert {"/about/", "/guide/", "/2025-january/groups/17/#q4", "/2024-january/groups/8/"} <= urls_
     # the same indexer can run again (mkdocs serve rebuilds)
     assert indexer.run().startswith("4 answers and 0 pages;")
+
+
+def test_two_indexers_of_one_site_do_not_collide(tmp_path: Path) -> None:
+    """(A build's own indexer and a hook's, started together, each stage their bundles apart.)"""
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    first, second = (SearchIndexer(tmp_path, make_archive(), page_url, None) for _ in range(2))
+    first.start()
+    second.start()
+    assert first.run().startswith("4 answers") and second.run().startswith("4 answers")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind"]
+    assert bundle_problems(tmp_path / "pagefind") == []
+    assert bundle_problems(tmp_path / "pagefind" / COHORTS_DIR / "2024-january") == []
 
 
 def test_cancelled_indexing_writes_nothing(tmp_path: Path) -> None:
@@ -367,41 +480,7 @@ def test_cancelled_indexing_writes_nothing(tmp_path: Path) -> None:
     indexer = SearchIndexer(tmp_path, make_archive(), page_url, None)
     indexer.start(pages=["about/"])
     indexer.cancel()
-    assert not (tmp_path / "pagefind").exists() and not (tmp_path / ".pagefind.new").exists()
-
-
-def test_unchanged_archive_reuses_the_cached_bundle(tmp_path: Path) -> None:
-    if pagefind_binary() is None:
-        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
-    site, cache = tmp_path / "site", tmp_path / "cache"
-    archive = make_archive()
-
-    def build(pages: dict[str, str]) -> tuple[str, SearchIndexer]:
-        shutil.rmtree(site, ignore_errors=True)  # MkDocs cleans the site before each build
-        site.mkdir()
-        indexer = SearchIndexer(site, archive, page_url, None, cache_dir=cache)
-        indexer.start(pages=list(pages))
-        for url, html in pages.items():
-            indexer.add_page(url, html)
-        return indexer.run(), indexer
-
-    first, indexer = build({"about/": ABOUT_HTML})
-    assert not indexer.from_cache and "indexing" in first
-    files = sorted(p.relative_to(site).as_posix() for p in (site / "pagefind").rglob("*") if p.is_file())
-    second, indexer = build({"about/": ABOUT_HTML})
-    assert indexer.from_cache and "from the cache" in second
-    assert second.split(";")[0] == first.split(";")[0]  # same counts
-    assert (
-        sorted(p.relative_to(site).as_posix() for p in (site / "pagefind").rglob("*") if p.is_file()) == files
-    )
-    assert not bundle_problems(site / "pagefind")
-    # a changed page or a changed answer is indexed again
-    _, indexer = build({"about/": ABOUT_HTML.replace("quillwort", "bladderwort")})
-    assert not indexer.from_cache
-    archive.rendered["2025-january/3"].answers[4] = "<p>Two Dockerfiles now.</p>"
-    _, indexer = build({"about/": ABOUT_HTML.replace("quillwort", "bladderwort")})
-    assert not indexer.from_cache
-    assert "Two Dockerfiles now." in {f["content"] for f in fragments(site / "pagefind")}
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bundle_check_finds_cut_short_files(built_site) -> None:

@@ -254,20 +254,13 @@ def test_file_protocol_says_to_serve_the_site(demo_site: Path, chromium) -> None
     )
 
 
-# --- escaping, on an index whose answers hold markup as text -------------------------------------------
+# --- small hand-made archives (test_search.make_archive) ------------------------------------------------
 
 
-def test_markup_in_answers_is_shown_as_text(tmp_path: Path, chromium) -> None:
-    """search.js builds hits with DOM calls only: markup in the index (answer text, titles) stays text."""
-    from test_search import make_archive, page_url
+def search_site(site: Path, archive) -> str:
+    """A bare site (the search page and search.js, no MkDocs) with the archive's index; the stats line."""
+    from test_search import page_url
 
-    archive = make_archive()
-    archive.rendered["2025-january/17"].answers[4] = (
-        "<p>kelpie &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; and "
-        "&lt;script&gt;window.__pwned=2&lt;/script&gt; plus &lt;b&gt;bold&lt;/b&gt; kelpie</p>"
-    )
-    archive.cohorts[1].settings.title = "<i>January</i> 2025 <img src=x onerror=window.__pwned=3>"
-    site = tmp_path / "site"
     (site / "search").mkdir(parents=True)
     (site / "assets" / "cohort-archive").mkdir(parents=True)
     shutil.copy(ASSETS / "search.js", site / "assets" / "cohort-archive" / "search.js")
@@ -278,7 +271,70 @@ def test_markup_in_answers_is_shown_as_text(tmp_path: Path, chromium) -> None:
         + "<script src='../assets/cohort-archive/search.js'></script></body></html>",
         encoding="utf-8",
     )
-    assert SearchIndexer(site, archive, page_url, None).run().startswith("4 answers")
+    return SearchIndexer(site, archive, page_url, None).run()
+
+
+def test_hits_and_facet_counts_come_from_every_cohort_bundle(tmp_path: Path, chromium) -> None:
+    """Each cohort is a bundle of its own (the older ones merged in the browser): one query finds the
+    answers of all of them, the facet counts add up across bundles, and a filter a bundle lacks (the free-form
+    report has no question) leaves that bundle's hits out."""
+    from test_search import make_archive
+
+    archive = make_archive()
+    archive.rendered["2025-january/17"].answers[3] = "<p>A heron in the pipeline.</p>"
+    archive.rendered["2025-january/3"].answers[4] = "<p>The heron image, built by Docker.</p>"
+    archive.rendered["2024-january/8"].free_form = "<h1>Our report</h1><p>heron heron heron</p>"
+    site = tmp_path / "site"
+    assert search_site(site, archive).startswith("4 answers and 0 pages; ")
+    assert sorted(p.name for p in (site / "pagefind" / "cohorts").iterdir()) == ["2024-january"]
+    with serve_site(site) as base:
+        page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(base + "search/?q=heron")
+        assert status_count(wait_status(page, r"^\d+ results? for")) == 3
+        wait_facets(page)
+        assert facet_counts(page, "cohort") == {"2025-january": 2, "2024-january": 1}
+        assert facet_counts(page, "question") == {"third-party-framework": 1, "docker": 1}
+        assert facet_counts(page, "group") == {"2025-january/17": 1, "2025-january/3": 1, "2024-january/8": 1}
+        hits = [h.inner_text() for h in page.locator(".ca-hit__where").all()]
+        assert sorted(hits) == ["January 2024 › Group 8", "January 2025 › Group 17", "January 2025 › Group 3"]
+        hrefs = [a.get_attribute("href") for a in page.locator(".ca-hit__link").all()]
+        assert sorted(urlsplit(h).path + "#" + urlsplit(h).fragment for h in hrefs) == [
+            "/archive/2024-january/groups/8/#",
+            "/archive/2025-january/groups/17/#q3",
+            "/archive/2025-january/groups/3/#q4",
+        ]
+        # the older cohort only: the merged bundle's hit, the other cohort's count kept for adding it back
+        page.locator(".ca-facet[data-facet=cohort] input[value='2024-january']").check()
+        assert status_count(wait_status(page, r"\(filtered\)")) == 1
+        wait_facets(page)
+        assert facet_counts(page, "cohort") == {"2025-january": 2, "2024-january": 1}
+        assert page.locator(".ca-hit__where").inner_text() == "January 2024 › Group 8"
+        # a question: the report (no question) is left out, though its bundle has no question filter at all
+        page.goto(base + "search/?q=heron&question=docker")
+        assert status_count(wait_status(page, r"\(filtered\)")) == 1
+        assert page.locator(".ca-hit__where").inner_text() == "January 2025 › Group 3"
+        wait_facets(page)
+        assert facet_counts(page, "cohort") == {"2025-january": 1}
+        # the UI's search function (used by the ranking tests) sees both bundles too
+        found = page.evaluate("async () => (await window.CohortArchiveSearch.search('heron', {}, 10)).count")
+        assert found == 3
+
+
+# --- escaping, on an index whose answers hold markup as text -------------------------------------------
+
+
+def test_markup_in_answers_is_shown_as_text(tmp_path: Path, chromium) -> None:
+    """search.js builds hits with DOM calls only: markup in the index (answer text, titles) stays text."""
+    from test_search import make_archive
+
+    archive = make_archive()
+    archive.rendered["2025-january/17"].answers[4] = (
+        "<p>kelpie &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; and "
+        "&lt;script&gt;window.__pwned=2&lt;/script&gt; plus &lt;b&gt;bold&lt;/b&gt; kelpie</p>"
+    )
+    archive.cohorts[1].settings.title = "<i>January</i> 2025 <img src=x onerror=window.__pwned=3>"
+    site = tmp_path / "site"
+    assert search_site(site, archive).startswith("4 answers")
     with serve_site(site) as base:
         page = chromium.new_page()
         dialogs = no_dialogs(page)

@@ -1,32 +1,47 @@
-"""Write the site's search index: a Pagefind bundle under `<site>/pagefind/`.
+"""Write the site's search index: Pagefind bundles under `<site>/pagefind/`, one per cohort.
 
 One custom record per answered answer (see `records.py`) plus the hand-written pages from `docs/`
-(their built HTML, the article only). The browser loads only the parts of the bundle a query needs.
-Indexing can start while MkDocs renders (`start`), and an unchanged archive reuses the last bundle
-(`cache_dir`, see `cache.py`).
+(their built HTML, the article only). Pagefind's memory grows with the records of a bundle (about 80 KB
+per record while it writes the files), so each cohort is indexed into a bundle of its own, by one Pagefind
+process at a time: the build's peak is one cohort's, not the whole archive's.
+
+    <site>/pagefind/                         the main bundle: hand-written pages + the newest cohort,
+                                             pagefind.js and its WebAssembly, FACETS_FILE
+    <site>/pagefind/cohorts/<cohort id>/     every other cohort (index, filters, fragments only)
+
+FACETS_FILE lists the bundles (`bundles`); the browser (search.js) loads the main bundle and merges the
+others with Pagefind's `mergeIndex`. Indexing can start while MkDocs renders (`start`): the older cohorts
+are indexed while the pages are built, the main bundle once the hand-written pages are in.
+
+With a `cache_dir`, each bundle is kept under a digest of exactly what went into it (its records, the
+hand-written pages for the main one, the index settings, Pagefind's version) and reused while that is
+unchanged: editing `docs/` re-indexes the main bundle only, a new commit of one group its cohort's.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
 import logging
+import os
 import shutil
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..archive import Archive
-from .cache import BundleCache, Entry, pages_key, records_key
 from .docs import built_html_path, hand_written_pages, mark_page
-from .pagefind import PagefindService
-from .records import PageUrl, SearchRecord, answer_records, facet_labels
+from .pagefind import INDEX_CHUNK_SIZE, INDEX_CHUNK_SIZE_ENV, PagefindService
+from .records import COHORT, PageUrl, SearchRecord, answer_records, facet_labels
 
 log = logging.getLogger(__name__)
 
 BUNDLE_DIR = "pagefind"  # <site>/pagefind/pagefind.js: the UI imports it relative to the site root
-FACETS_FILE = "cohort-archive-facets.json"  # facet display names, written into the bundle folder
+COHORTS_DIR = "cohorts"  # <site>/pagefind/cohorts/<cohort id>/: the bundles merged into the main one
+FACETS_FILE = "cohort-archive-facets.json"  # facet display names and the bundle list, in the main bundle
 LANGUAGE = "en"
 INDEX_CONFIG = {
     "root_selector": "article",  # hand-written pages: the article only, not the nav or the header
@@ -53,19 +68,70 @@ UNUSED_FILES = (
     "pagefind-highlight.js",
     "wasm.unknown.pagefind",
 )
+CACHE_FORMAT = "1"  # bump when what a bundle holds changes without its inputs changing
+MIN_CHUNK_SIZE = 2_000  # a small cohort beside big ones: not hundreds of tiny chunks
+# What a merged bundle keeps (the rest, pagefind.js and the WebAssembly included, comes from the main one).
+MERGED_KEEP = ("pagefind-entry.json", "*.pf_meta", "index", "filter", "fragment")
+
+
+@dataclass
+class Bundle:
+    """One Pagefind bundle: its folder relative to `<site>/pagefind/` ("" for the main one)."""
+
+    path: str
+    cohorts: list[str]
+    records: list[SearchRecord] = field(default_factory=list)
+
+
+def plan_bundles(records: list[SearchRecord]) -> list[Bundle]:
+    """The main bundle (the first cohort's records, newest first) and one bundle per other cohort."""
+    by_cohort: dict[str, list[SearchRecord]] = {}
+    for record in records:  # answer_records: newest cohort first
+        cohort = (record.filters.get(COHORT) or [""])[0]
+        by_cohort.setdefault(cohort, []).append(record)
+    bundles = [Bundle("", [])]
+    for i, (cohort, rows) in enumerate(by_cohort.items()):
+        if i == 0:
+            bundles[0].cohorts, bundles[0].records = [cohort], rows
+        else:
+            bundles.append(Bundle(f"{COHORTS_DIR}/{cohort}/", [cohort], rows))
+    return bundles
+
+
+def chunk_size(records: int, total: int) -> int:
+    """Word positions per index chunk for a bundle of `records` of the archive's `total`.
+
+    The browser loads, for each query word, one chunk from every bundle. Each bundle gets its share of
+    Pagefind's default chunk size, so a query loads about as many index bytes from all the bundles together as
+    from one bundle of the whole archive, and the index is cut into as many chunks as that one bundle would be
+    (prefix matches, "data" finding "dataset", stop at chunk edges: as many edges, as many misses).
+    """
+    if total <= 0 or records >= total:
+        return INDEX_CHUNK_SIZE
+    return max(MIN_CHUNK_SIZE, INDEX_CHUNK_SIZE * records // total)
+
+
+def _strip_merged(folder: Path) -> None:
+    """Drop what a merged bundle never serves (pagefind.js, WebAssembly, the UIs)."""
+    for path in folder.iterdir():
+        if not any(path.match(pattern) for pattern in MERGED_KEEP):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 class SearchIndexer:
-    """Builds the Pagefind bundle of a built site.
+    """Builds the Pagefind bundles of a built site.
 
     Simplest use, after the build: `SearchIndexer(site_dir, archive, page_url, config).run()`.
 
     To take indexing off the build's critical path, call `start(pages)` as soon as the archive and the URLs
-    are known (MkDocs `on_files`): the answers are indexed by the Pagefind process on another core while MkDocs
+    are known (MkDocs `on_files`): the answers are indexed by a Pagefind process on another core while MkDocs
     renders. Hand in the built HTML of each hand-written page with `add_page(url, html)` (`on_post_page`);
-    once every URL in `pages` has arrived the bundle is written, still in the background. `run()` (in
-    `on_post_build`) waits for it, reads any missing page from disk, and swaps the bundle in. `cancel()` stops
-    a started indexer whose build failed.
+    once every URL in `pages` has arrived the main bundle is written, still in the background. `run()` (in
+    `on_post_build`) waits for it, reads any missing page from disk, and swaps the bundles in. `cancel()`
+    stops a started indexer whose build failed.
 
     `config` is only read for `docs_dir` and `use_directory_urls` (an MkDocsConfig or any object with those
     attributes; None: no hand-written pages). `run()` never raises on a Pagefind failure: it returns the
@@ -82,8 +148,8 @@ class SearchIndexer:
         cache_dir: Path | None = None,
     ) -> None:
         self.site_dir = Path(site_dir)
-        self.cache = BundleCache(cache_dir) if cache_dir else None
-        self.from_cache = False
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.reused = 0  # bundles taken from the cache by the last run
         self.archive = archive
         self.page_url = page_url
         docs = getattr(config, "docs_dir", None)
@@ -92,14 +158,18 @@ class SearchIndexer:
         self.errors: list[str] = []
         self.records_indexed = 0
         self.pages_indexed = 0
-        self._fresh = self.site_dir / f".{BUNDLE_DIR}.new"
+        self.bundles: list[str] = []  # folders of the last run's bundles, relative to <site>/pagefind/
+        # <stage>/main: the main bundle, <stage>/cohorts: the others; named per indexer, as two indexers of one
+        # site (a build's and a hook's) must not write into each other's folder
+        self._token = f"{os.getpid()}-{id(self):x}"
+        self._stage = self.site_dir / f".{BUNDLE_DIR}.new-{self._token}"
         self._expected: set[str] = set()
         self._pages: dict[str, str] = {}  # site-relative URL -> built HTML
         self._lock = threading.Lock()
         self._pages_ready = threading.Event()
         self._cancelled = False
         self._thread: threading.Thread | None = None
-        self._outcome: tuple[dict[str, int], list[str]] | BaseException | None = None
+        self._outcome: tuple[dict[str, int], list[str], list[Bundle]] | BaseException | None = None
         self._started_at = 0.0
 
     def records(self) -> list[SearchRecord]:
@@ -125,7 +195,6 @@ class SearchIndexer:
         if self._thread is not None:
             return
         self._started_at = time.monotonic()
-        self.from_cache = False
         with self._lock:
             self._expected = {u for u in pages if u not in self._pages}
             if not self._expected:
@@ -147,44 +216,98 @@ class SearchIndexer:
         self._pages_ready.set()
         if self._thread is not None:
             self._thread.join()
-        shutil.rmtree(self._fresh, ignore_errors=True)
+        shutil.rmtree(self._stage, ignore_errors=True)
         self._reset()
 
     def _work(self) -> None:
         try:
-            shutil.rmtree(self._fresh, ignore_errors=True)
-            records = self.records()
-            rkey = records_key(records, INDEX_CONFIG) if self.cache else ""
-            cached = self.cache.lookup(rkey) if self.cache else None
-            with contextlib.ExitStack() as stack:
-                service = None
-                if cached is None:  # index the answers while MkDocs builds the pages
-                    service = stack.enter_context(PagefindService(INDEX_CONFIG))
-                    self._add_records(service, records)
-                self._pages_ready.wait()
+            shutil.rmtree(self._stage, ignore_errors=True)
+            self.reused = 0
+            bundles = plan_bundles(self.records())
+            total = sum(len(b.records) for b in bundles)
+            indexed = {"record": 0, "html": 0}
+            errors: list[str] = []
+            used: set[str] = set()
+            # one Pagefind process at a time: the older cohorts while MkDocs renders, the main bundle last
+            for bundle in [*bundles[1:], bundles[0]]:
+                main = not bundle.path
+                size = chunk_size(len(bundle.records), total)
+                env = {INDEX_CHUNK_SIZE_ENV: str(size)} if size != INDEX_CHUNK_SIZE else None
+                pages: dict[str, str] = {}
+                if main:
+                    self._pages_ready.wait()
+                    with self._lock:
+                        pages = dict(self._pages)
                 if self._cancelled:
                     return
-                with self._lock:
-                    pages = dict(self._pages)
-                pkey = pages_key(pages) if self.cache else ""
-                if cached is not None and cached.pages == pkey and self.cache:
-                    self.cache.restore(self._fresh)
-                    self.from_cache = True
-                    self._outcome = (dict(cached.indexed), [])
-                    return
-                if service is None:
-                    service = stack.enter_context(PagefindService(INDEX_CONFIG))
-                    self._add_records(service, records)
-                for url, html in sorted(pages.items()):
-                    service.add_html(url=f"/{url}", html=mark_page(html))
-                indexed, errors = service.write(self._fresh.resolve())
+                out = self._stage / ("main" if main else bundle.path)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                key = _bundle_key(bundle.records, pages, size) if self.cache_dir else ""
+                used.add(key)
+                cached = self._cached(key)
+                if cached is not None:
+                    counts, refused = cached
+                    _copy_tree(self.cache_dir / key / "bundle", out)  # type: ignore[operator]
+                    self.reused += 1
+                else:
+                    with PagefindService(INDEX_CONFIG, env=env) as service:
+                        self._add_records(service, bundle.records)
+                        for url, html in sorted(pages.items()):
+                            service.add_html(url=f"/{url}", html=mark_page(html))
+                        if self._cancelled:
+                            return
+                        counts, refused = service.write(out.resolve())
+                    if not main:
+                        _strip_merged(out)
+                    self._store(key, out, counts, refused)
+                bundle.records = []
+                for kind, n in counts.items():
+                    indexed[kind] += n
+                errors += refused
+            self._prune(used)
+            main_dir = self._stage / "main"
             for name in UNUSED_FILES:
-                (self._fresh / name).unlink(missing_ok=True)
-            if self.cache and not errors:
-                self.cache.store(self._fresh, Entry(rkey, pkey, indexed))
-            self._outcome = (indexed, errors)
+                (main_dir / name).unlink(missing_ok=True)
+            if len(bundles) > 1:
+                (self._stage / COHORTS_DIR).rename(main_dir / COHORTS_DIR)
+            self._outcome = (indexed, errors, bundles)
         except BaseException as exc:  # handed to run(); a failed index must not fail the build
             self._outcome = exc
+
+    # -- the bundle cache ------------------------------------------------------------------------------
+
+    def _cached(self, key: str) -> tuple[dict[str, int], list[str]] | None:
+        if not self.cache_dir or not key:
+            return None
+        try:
+            info = json.loads((self.cache_dir / key / "info.json").read_text(encoding="utf-8"))
+            return dict(info["indexed"]), list(info["errors"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _store(self, key: str, bundle: Path, indexed: dict[str, int], errors: list[str]) -> None:
+        if not self.cache_dir or not key or errors:
+            return
+        tmp = self.cache_dir / f".{key}.{self._token}"
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            _copy_tree(bundle, tmp / "bundle")
+            (tmp / "info.json").write_text(
+                json.dumps({"indexed": indexed, "errors": errors}), encoding="utf-8"
+            )
+            shutil.rmtree(self.cache_dir / key, ignore_errors=True)
+            tmp.rename(self.cache_dir / key)
+        except OSError as exc:  # a cache that cannot be written only costs the next build time
+            log.info("search bundle not cached: %s", exc)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _prune(self, used: set[str]) -> None:
+        """Keep the bundles of this run only."""
+        if not self.cache_dir or not self.cache_dir.is_dir():
+            return
+        for path in self.cache_dir.iterdir():
+            if path.name not in used and not path.name.startswith("."):
+                shutil.rmtree(path, ignore_errors=True)
 
     def _add_records(self, service: PagefindService, records: list[SearchRecord]) -> None:
         for record in records:
@@ -202,7 +325,7 @@ class SearchIndexer:
     # -- finishing -------------------------------------------------------------------------------------
 
     def run(self) -> str:
-        """Finish (or do) the whole index: wait, write, swap the bundle in; a one-line summary."""
+        """Finish (or do) the whole index: wait, write, swap the bundles in; a one-line summary."""
         t0 = time.monotonic()
         if self._thread is None:
             for url, path in self.pages():
@@ -221,32 +344,70 @@ class SearchIndexer:
         outcome = self._outcome
         self._reset()
         if not isinstance(outcome, tuple):
-            shutil.rmtree(self._fresh, ignore_errors=True)
+            shutil.rmtree(self._stage, ignore_errors=True)
             log.warning("search index not built: %s", outcome)
             return f"NOT built ({outcome}); the search page will say so"
-        indexed, self.errors = outcome
-        fresh, bundle = self._fresh, self.site_dir / BUNDLE_DIR
+        indexed, self.errors, bundles = outcome
+        fresh, target = self._stage / "main", self.site_dir / BUNDLE_DIR
         for error in self.errors:
             log.warning("search index: %s", error)
+        facets = {
+            **facet_labels(self.archive),
+            "bundles": [{"path": b.path, "cohorts": b.cohorts} for b in bundles],
+        }
         (fresh / FACETS_FILE).write_text(
-            json.dumps(facet_labels(self.archive), ensure_ascii=False, separators=(",", ":")),
-            encoding="utf-8",
+            json.dumps(facets, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
-        old = self.site_dir / f".{BUNDLE_DIR}.old"
+        old = self.site_dir / f".{BUNDLE_DIR}.old-{self._token}"
         shutil.rmtree(old, ignore_errors=True)
-        if bundle.exists():
-            bundle.rename(old)
-        fresh.rename(bundle)
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
         shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(self._stage, ignore_errors=True)
+        self.bundles = [b.path for b in bundles]
         self.records_indexed, self.pages_indexed = indexed["record"], indexed["html"]
-        files = [p for p in bundle.rglob("*") if p.is_file()]
+        files = [p for p in target.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
         errors = f", {len(self.errors)} refused" if self.errors else ""
         waited = time.monotonic() - t0
         total = time.monotonic() - self._started_at
-        how = "unchanged, from the cache" if self.from_cache else "indexing"
+        reused = f", {self.reused} unchanged (reused)" if self.reused else ""
         return (
             f"{self.records_indexed} answers and {self.pages_indexed} pages{errors}; "
-            f"{size / 1e6:.1f} MB in {len(files)} files ({how} {total:.1f} s, "
+            f"{size / 1e6:.1f} MB in {len(files)} files, {len(bundles)} bundles{reused} (indexing {total:.1f} s, "
             f"of which {waited:.1f} s after the pages were built)"
         )
+
+
+def _pagefind_version() -> str:
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:  # pragma: no cover - a binary from PATH
+        return "unknown"
+
+
+def _bundle_key(records: list[SearchRecord], pages: dict[str, str], chunk: int) -> str:
+    """A digest of everything a bundle is made from."""
+    digest = hashlib.sha256()
+    head = [CACHE_FORMAT, _pagefind_version(), INDEX_CONFIG, chunk, LANGUAGE, sorted(UNUSED_FILES)]
+    digest.update(json.dumps(head, sort_keys=True).encode())
+    for record in records:
+        digest.update(json.dumps(asdict(record), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(b"\0")
+    for url, html in sorted(pages.items()):
+        digest.update(f"\1{url}\2".encode())
+        digest.update(html.encode())
+    return digest.hexdigest()[:32]
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy a folder by hard links where the file system allows (bundles are never changed in place)."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)

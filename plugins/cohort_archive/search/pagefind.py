@@ -22,6 +22,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+# Word positions per index chunk (the browser loads the chunk holding each query word): Pagefind's default,
+# which only this environment variable changes (Pagefind calls it unstable; unknown to a later version, it is
+# ignored and the default applies).
+INDEX_CHUNK_SIZE = 20_000
+INDEX_CHUNK_SIZE_ENV = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
+
 
 class PagefindError(RuntimeError):
     """The Pagefind binary is missing or died."""
@@ -48,7 +54,14 @@ class PagefindService:
     errors Pagefind reported for individual records (a bad record never stops the others).
     """
 
-    def __init__(self, config: Mapping[str, Any] | None = None, *, binary: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: Mapping[str, Any] | None = None,
+        *,
+        binary: Path | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """`env`: extra environment variables for the Pagefind process (e.g. `INDEX_CHUNK_SIZE_ENV`)."""
         binary = binary or pagefind_binary()
         if binary is None or not Path(binary).exists():
             raise PagefindError("the Pagefind binary was not found (install `pagefind[bin]`)")
@@ -57,6 +70,7 @@ class PagefindService:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, **env} if env else None,
         )
         self._responses: dict[int, dict[str, Any]] = {}
         self._cond = threading.Condition()

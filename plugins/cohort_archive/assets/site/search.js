@@ -1,7 +1,9 @@
 // Cohort Archive search: the header box (Material's look and keys: "/" or "s" focuses, Esc closes,
 // arrows move through the hits) and the search page (facets, shareable ?q=...&cohort=… URLs), both on the
-// Pagefind bundle at <site root>/pagefind/. Nothing is loaded until someone searches; then only the
-// parts of the index the query needs. Everything taken from the index is inserted as text, never as HTML.
+// Pagefind bundles under <site root>/pagefind/: the main one (pagefind.js, the hand-written pages and the
+// newest cohort) and one per other cohort, listed in cohort-archive-facets.json and merged into the main
+// one (Pagefind's mergeIndex). Nothing is loaded until someone searches; then only the parts of each index
+// the query needs. Everything taken from the index is inserted as text, never as HTML.
 (function () {
   "use strict";
   if (window.__caSearch) return; // loaded twice (instant navigation): keep the first
@@ -13,6 +15,7 @@
   const BUNDLE = new URL("pagefind/", ROOT);
   const FACETS = ["cohort", "question", "group", "within"];
   const FACET_TITLES = { cohort: "Cohort", question: "Question", group: "Group", within: "Word and image limits" };
+  const EXCERPT_LENGTH = 28; // words
   const PAGE_SIZE = 10;
   const DROPDOWN_SIZE = 6;
   const GROUPS_SHOWN = 12;
@@ -31,6 +34,7 @@
     if (!enginePromise) {
       enginePromise = (async () => {
         if (location.protocol === "file:") throw new Unavailable(MSG_FILE);
+        const listed = labels(); // the list of bundles, fetched beside pagefind.js
         let pagefind;
         try {
           pagefind = await import(new URL("pagefind.js", BUNDLE).href);
@@ -38,7 +42,16 @@
           throw new Unavailable(location.protocol === "file:" ? MSG_FILE : MSG_MISSING);
         }
         // noWorker: the search runs in this page, saving the worker script download (~40 kB)
-        await pagefind.options({ excerptLength: 28, noWorker: true });
+        await pagefind.options({ excerptLength: EXCERPT_LENGTH, noWorker: true });
+        await pagefind.init(); // the main bundle's metadata and WebAssembly load while the list comes
+        const others = ((await listed).bundles || []).filter((b) => b && b.path);
+        // a merged index takes only the options given here (the main one's options are not inherited)
+        const merged = { excerptLength: EXCERPT_LENGTH, baseUrl: ROOT.pathname };
+        try {
+          await Promise.all(others.map((b) => pagefind.mergeIndex(new URL(b.path, BUNDLE).pathname, merged)));
+        } catch (err) {
+          throw new Unavailable(MSG_MISSING);
+        }
         return pagefind;
       })();
     }
