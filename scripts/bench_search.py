@@ -4,7 +4,7 @@
 For each size (default 150 and 600 groups: 1 and 4 cohorts of 150 from ../shared/bench/make_scale_corpus.py)
 it builds the same site three times from the same warm clone cache, under ../shared/bench/peer_measure.py:
 
-- ours:      mkdocs.yml as it is (cohort-archive with `search: true`: the Pagefind index in post_build);
+- ours:      mkdocs.yml as it is (cohort-archive with `search: true`: Pagefind indexes while MkDocs renders);
 - material:  the same with `search: false` and Material's `search` plugin instead (lunr, one JSON index);
 - none:      neither; the difference to it is what each search adds to the build.
 
@@ -57,42 +57,6 @@ GZIP_TYPES = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")
 # --- corpora and builds: shared with bench_site.py (run, make_corpus, corpus_env) ----------------------
 
 
-# `overlap`: the plugin with the indexer started in on_files (SearchIndexer.start) and the hand-written pages
-# handed in from on_post_page, so Pagefind indexes on another core while MkDocs renders. Until plugin.py does
-# this itself, MkDocs hooks (run after the plugin's own handlers of each event) wire it in.
-OVERLAP_HOOKS = """
-import logging, time
-from pathlib import Path
-from cohort_archive.pages import urls
-from cohort_archive.search import SearchIndexer
-
-log = logging.getLogger("mkdocs.plugins.cohort_archive")
-state = {}
-
-def on_files(files, config):
-    plugin = config.plugins["cohort-archive"]
-    plugin.config.search = False  # its own post_build indexing is replaced by the one below
-    built = {p.uri for p in plugin.plan.pages}
-    def page_url(uri):
-        return urls.page_url(uri, config.use_directory_urls) if uri in built else None
-    indexer = SearchIndexer(Path(config.site_dir), plugin.archive, page_url, config)
-    pages = {f.url for f in files.documentation_pages() if not f.generated_by}
-    indexer.start(pages)
-    state.update(indexer=indexer, pages=pages)
-    return files
-
-def on_post_page(output, page, config):
-    if page.file.url in state.get("pages", ()):
-        state["indexer"].add_page(page.file.url, output)
-    return output
-
-def on_post_build(config):
-    t0 = time.monotonic()
-    stats = state["indexer"].run()
-    log.info(f"Search index: {stats} in {time.monotonic() - t0:.1f} s")
-"""
-
-
 def variant_config(work: Path, variant: str) -> Path:
     """mkdocs.yml with absolute paths; `material` swaps our search for Material's, `none` drops both.
 
@@ -110,10 +74,6 @@ def variant_config(work: Path, variant: str) -> Path:
         options += "      search: false\n"
     first = "  - search\n" if variant == "material" else ""
     text = text.replace("  - cohort-archive:\n", f"{first}  - cohort-archive:\n{options}", 1)
-    if variant == "overlap":
-        hooks = work / "search_overlap_hooks.py"
-        hooks.write_text(OVERLAP_HOOKS, encoding="utf-8")
-        text += f"\nhooks:\n  - {hooks}\n"
     path = work / f"mkdocs-{variant}.yml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -138,9 +98,6 @@ def measure(name: str, out: Path, config: Path, site: Path, env: dict[str, str])
         raise SystemExit(f"{name}: mkdocs build failed")
     built = re.findall(r"Documentation built in ([\d.]+) seconds", text)
     index = re.findall(r"Search index: (.*) in ([\d.]+) s$", text, flags=re.M)
-    index += [
-        ("unchanged, reused", t) for t in re.findall(r"Search index unchanged, reused in ([\d.]+) s", text)
-    ]
     return {
         "wall_s": m["wall_seconds"],
         "mkdocs_s": float(built[-1]) if built else None,
@@ -332,17 +289,16 @@ def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
     env = corpus_env(corpus, cache)
     results = work / f"results-{groups}"
     shutil.rmtree(results, ignore_errors=True)
-    configs = {v: variant_config(work, v) for v in ("ours", "overlap", "material", "none", "reused")}
+    configs = {v: variant_config(work, v) for v in ("ours", "material", "none", "reused")}
     sites = {v: work / f"site-{v}-{groups}" for v in configs}
     row: dict = {"groups": groups, "repeat": repeat}
     row["cold"] = measure("ours-cold", results, configs["ours"], sites["ours"], env)
-    for variant in ("none", "material", "ours", "overlap"):
+    for variant in ("none", "material", "ours"):
         row[variant] = best_of(repeat, variant, results, configs[variant], sites[variant], env)
     # the default configuration, nothing changed since the last build: pages and search bundle reused
     measure("reused-0", results, configs["reused"], sites["reused"], env)
     row["reused"] = best_of(repeat, "reused", results, configs["reused"], sites["reused"], env)
-    for variant in ("ours", "overlap"):
-        row[variant]["index_bytes"], row[variant]["index_files"] = dir_stats(sites[variant] / "pagefind")
+    row["ours"]["index_bytes"], row["ours"]["index_files"] = dir_stats(sites["ours"] / "pagefind")
     index = sites["material"] / "search" / "search_index.json"
     row["material"]["index_bytes"] = index.stat().st_size if index.exists() else None
     row["material"]["index_files"] = 1
@@ -368,7 +324,7 @@ def table(rows: list[dict]) -> str:
     ]
     for r in rows:
         base = r["none"]["wall_s"]
-        for variant in ("ours", "overlap", "reused", "material"):
+        for variant in ("ours", "reused", "material"):
             b = r[variant]
             q = r.get("browser", {}).get("material" if variant == "material" else "ours", {})
             first, phrase = q.get("query", {}), q.get("phrase", {})
@@ -383,22 +339,16 @@ def table(rows: list[dict]) -> str:
             )
     lines.append("")
     for r in rows:
-        ours, cold, overlap, reused = r["ours"], r["cold"], r["overlap"], r["reused"]
+        ours, cold, reused = r["ours"], r["cold"], r["reused"]
         deep = r.get("browser", {}).get("ours", {}).get("deep_link", {})
-        share = ours["index_s"] / (ours["wall_s"] - ours["index_s"]) * 100 if ours["index_s"] else None
-        tail = (
-            overlap["index_s"] / (overlap["wall_s"] - overlap["index_s"]) * 100
-            if overlap["index_s"]
-            else None
-        )
+        added = (ours["wall_s"] - r["none"]["wall_s"]) / r["none"]["wall_s"] * 100
         lines.append(
-            f"{r['groups']} groups: Pagefind indexing after the build {s(ours['index_s'])} s = {s(share)} % of "
-            f"the rest of the warm build ({ours['index_stats']}); started in on_files: "
-            f"{s(overlap['index_s'])} s left in post_build = {s(tail)} % ({overlap['index_stats']}); "
-            f"unchanged site: bundle reused, build {s(reused['wall_s'])} s; "
-            f"peak tree RSS warm {s(ours['peak_tree_rss_mb'], 0)} MB, overlap {s(overlap['peak_tree_rss_mb'], 0)} MB "
-            f"(PSS {s(ours['peak_tree_pss_mb'], 0)}), cold {s(cold['peak_tree_rss_mb'], 0)} MB "
-            f"(PSS {s(cold['peak_tree_pss_mb'], 0)}), largest process {s(cold['peak_rss_mb'], 0)} MB; "
+            f"{r['groups']} groups: search adds {s(added)} % to the warm build (indexed while MkDocs renders; "
+            f"{s(ours['index_s'])} s in post_build: {ours['index_stats']}); "
+            f"unchanged site: bundles reused, build {s(reused['wall_s'])} s ({reused['index_stats']}); "
+            f"peak tree RSS warm {s(ours['peak_tree_rss_mb'], 0)} MB (PSS {s(ours['peak_tree_pss_mb'], 0)}), "
+            f"cold {s(cold['peak_tree_rss_mb'], 0)} MB (PSS {s(cold['peak_tree_pss_mb'], 0)}), "
+            f"largest process {s(cold['peak_rss_mb'], 0)} MB; "
             f"cold build {s(cold['wall_s'])} s; search page deep link with facets: "
             f"{s(deep.get('transferred_kb'))} KB in {deep.get('requests', '–')} requests, hits after "
             f"{s(deep.get('to_first_results_s'), 2)} s, facets after {s(deep.get('to_facets_s'), 2)} s; "

@@ -299,12 +299,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         return files
 
     def _start_search(self, files: Files, config: MkDocsConfig) -> None:
-        """Index the answers in the background while MkDocs renders (unless the last bundle still fits)."""
+        """Index the answers in the background while MkDocs renders (unchanged bundles come from the cache)."""
         self.indexer, self.hand_pages = None, set()
         if not self.config.search or self.archive is None:
-            return
-        bundle = self._search_bundle_cache()
-        if bundle is not None and bundle.is_dir():
             return
         from .search import SearchIndexer
         from .search.indexer import SKIP_PAGES
@@ -315,7 +312,13 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             for f in files.documentation_pages()
             if f.src_uri not in generated and f.src_uri not in SKIP_PAGES and not f.generated_by
         }
-        self.indexer = SearchIndexer(Path(config.site_dir), self.archive, self._page_url(config), config)
+        self.indexer = SearchIndexer(
+            Path(config.site_dir),
+            self.archive,
+            self._page_url(config),
+            config,
+            cache_dir=self._search_cache(),
+        )
         self.indexer.start(urls.page_url(uri, config.use_directory_urls) for uri in sorted(self.hand_pages))
 
     def _page_url(self, config: MkDocsConfig):
@@ -473,33 +476,16 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             from .search import SearchIndexer
 
             t0 = time.monotonic()
-            bundle = self._search_bundle_cache()
-            if bundle is not None and bundle.is_dir():
-                for path in bundle.rglob("*"):
-                    if path.is_file():
-                        place(path, site / "pagefind" / path.relative_to(bundle))
-                log.info(f"Search index unchanged, reused in {time.monotonic() - t0:.1f} s")
-                return
-            indexer = self.indexer or SearchIndexer(site, self.archive, page_url, config)
+            indexer = self.indexer or SearchIndexer(
+                site, self.archive, page_url, config, cache_dir=self._search_cache()
+            )
             self.indexer = None
             stats = indexer.run()
-            if bundle is not None and (site / "pagefind").is_dir():
-                tmp = bundle.with_name(bundle.name + f".{os.getpid()}.tmp")
-                shutil.rmtree(tmp, ignore_errors=True)
-                shutil.copytree(site / "pagefind", tmp, copy_function=_link_or_copy)
-                for old in bundle.parent.glob("*"):
-                    if old != tmp:
-                        shutil.rmtree(old, ignore_errors=True)
-                tmp.rename(bundle)
             log.info(f"Search index: {stats} in {time.monotonic() - t0:.1f} s")
 
-    def _search_bundle_cache(self) -> Path | None:
-        """Where the Pagefind bundle of exactly this site's content is kept (None: no page cache)."""
-        if self.page_cache is None or self.archive is None:
-            return None
-        groups = sorted((k, rendered_digest(r)) for k, r in self.archive.rendered.items())
-        key = digest(self.site_signature, groups, [(p.uri, p.markdown, p.blocks) for p in self.plan.pages])
-        return self._path(self.config.cache_dir) / "search" / key
+    def _search_cache(self) -> Path | None:
+        """Where unchanged search bundles are kept between builds (with the page cache)."""
+        return self._path(self.config.cache_dir) / "search" if self.config.page_cache else None
 
 
 def _with_lightbox(html: str, plugin: object | None) -> str:
@@ -518,13 +504,6 @@ def _with_lightbox(html: str, plugin: object | None) -> str:
 
 
 _FRAGMENT = re.compile(r"\A\s*<html><head></head><body>(.*)</body></html>\s*\Z", re.S)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def place(source: Path, target: Path) -> None:
