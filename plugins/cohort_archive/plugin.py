@@ -201,9 +201,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self._summary(t1 - t0, t2 - t1)
 
     def _materialise_figures(self, directory: Path) -> dict[str, Path]:
-        """Write each referenced figure once to the cache; the site copies from there.
+        """Write each referenced figure once to the cache; the site hard-links it from there.
 
-        Only referenced figures are downloaded: one request per group, groups in parallel.
+        Runs while MkDocs renders. Images in the report's folder came with the report; referenced files
+        elsewhere in the repository are downloaded here, one request per group, groups in parallel.
         """
         assert self.archive is not None
         out: dict[str, Path] = {}
