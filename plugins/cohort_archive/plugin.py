@@ -500,7 +500,11 @@ def _with_lightbox(html: str, plugin: object | None) -> str:
         return html
     cfg = plugin.config  # type: ignore[attr-defined]
     skip = ["emojione", "twemoji", "gemoji", "off-glb", *cfg.get("skip_classes", [])]
-    out = wrap(html, plugin_config=cfg, meta={}, skip_classes=skip)
+    try:
+        out = wrap(html, plugin_config=cfg, meta={}, skip_classes=skip)
+    except Exception as exc:  # an answer glightbox cannot parse is shown without the lightbox
+        log.warning(f"lightbox links not added to an answer: {exc!r}")
+        return html
     return _FRAGMENT.sub(r"\1", out, count=1)  # the parser returns a whole document
 
 
