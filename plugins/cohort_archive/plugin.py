@@ -70,7 +70,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.hand_pages: set[str] = set()  # source URIs of the hand-written pages the indexer waits for
         self.blocks: dict[str, list[str]] = {}  # page URI -> its HTML blocks
         self.prebuilt: dict[str, PageSpec] = {}  # page URI -> generated page made as HTML
-        self.answer_html: dict[tuple[str, int], str] = {}  # this build's answers, lightbox links added
+        self.answer_html: dict[tuple[str, str, int], str] = {}  # this build's answers, with lightbox links
         self.page_cache: PageCache | None = None
         self.site_signature = ""
         self.reused: dict[str, tuple[File, Path]] = {}  # page URI -> (file, cached HTML)
@@ -307,11 +307,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         from .search import SearchIndexer
         from .search.indexer import SKIP_PAGES
 
-        generated = {p.uri for p in self.plan.pages} if self.plan else set()
         self.hand_pages = {
             f.src_uri
             for f in files.documentation_pages()
-            if f.src_uri not in generated and f.src_uri not in SKIP_PAGES and not f.generated_by
+            if not f.generated_by and f.src_uri not in SKIP_PAGES
         }
         self.indexer = SearchIndexer(
             Path(config.site_dir),
@@ -441,11 +440,11 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             kind, key, number = match.group(1), match.group(2), int(match.group(3) or 0)
             if kind == "block":
                 return blocks[number] if key == uri and number < len(blocks) else ""
-            if (key, number) not in self.answer_html:
+            if (kind, key, number) not in self.answer_html:
                 r = rendered.get(key)
                 body = (r.free_form if kind == "freeform" else r.answers.get(number)) if r else None
-                self.answer_html[key, number] = _with_lightbox(body or "", lightbox)
-            return f'<div class="ca-answer">{self.answer_html[key, number]}</div>'
+                self.answer_html[kind, key, number] = _with_lightbox(body or "", lightbox)
+            return f'<div class="ca-answer">{self.answer_html[kind, key, number]}</div>'
 
         output = BLOCK.sub(block, output)
         prefix = urls.root_prefix(page.url)
