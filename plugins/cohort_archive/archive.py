@@ -116,6 +116,12 @@ def _init_worker(registry: Registry) -> None:
     _WORKER["renderer"] = MarkdownRenderer()
 
 
+def _worker_pool(workers: int, registry: Registry) -> ProcessPoolExecutor:
+    """Worker processes that normalise and render reports (forkserver: no copy of this process's state)."""
+    ctx = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(registry,))
+
+
 def _run_job(job: _Job) -> tuple[str, Report | None, Rendered | None, str | None]:
     """Worker side: parse, resolve figures, render; a failure comes back as text, never raises."""
     try:
@@ -165,10 +171,7 @@ def _normalise_all(
         local += [s for s in snapshots if s.key in {j.key for j in jobs}]
         jobs = []
     if jobs:
-        ctx = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(
-            workers, mp_context=ctx, initializer=_init_worker, initargs=(registry,)
-        ) as pool:
+        with _worker_pool(workers, registry) as pool:
             for key, report, rendered, error in pool.map(_run_job, jobs, chunksize=4):
                 out[key] = (report, rendered, error)
     renderer = MarkdownRenderer()
@@ -210,12 +213,7 @@ class Normaliser:
             return
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    self.workers,
-                    mp_context=multiprocessing.get_context("forkserver"),
-                    initializer=_init_worker,
-                    initargs=(self.registry,),
-                )
+                self._pool = _worker_pool(self.workers, self.registry)
             self._futures[snapshot.key] = self._pool.submit(_run_job, job)
 
     def results(self) -> dict[str, Outcome]:
