@@ -68,8 +68,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.figures_ready: Future[dict[str, Path]] | None = None  # downloaded while MkDocs renders
         self.indexer = None  # SearchIndexer at work while MkDocs renders (None: no search or cached)
         self.hand_pages: set[str] = set()  # source URIs of the hand-written pages the indexer waits for
-        self.blocks: dict[str, list[str]] = {}  # page URI -> its HTML blocks
-        self.prebuilt: dict[str, PageSpec] = {}  # page URI -> generated page made as HTML
+        self.specs: dict[str, PageSpec] = {}  # page URI -> generated page (HTML, blocks, headings)
         self.answer_html: dict[tuple[str, str, int], str] = {}  # this build's answers, with lightbox links
         self.page_cache: PageCache | None = None
         self.site_signature = ""
@@ -192,8 +191,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             page = search_page()
             self.plan.pages.append(page)
             self.plan.nav.append(NavNode(page.title, page.uri))
-        self.blocks = {p.uri: p.blocks for p in self.plan.pages}
-        self.prebuilt = {p.uri: p for p in self.plan.pages if p.html is not None}
+        self.specs = {p.uri: p for p in self.plan.pages}
         # figures are only needed when the site is assembled (on_post_build): download them meanwhile
         background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="figures")
         self.figures_ready = background.submit(self._materialise_figures, cache_dir / "figures")
@@ -399,7 +397,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     # -- pages ---------------------------------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.prebuilt:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.html is not None:
             return ""  # made as HTML already: see on_page_content
         if self.archive is not None and MARKER in markdown:
             return fill_home(markdown, self.archive.cohorts)
@@ -408,7 +407,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A generated page: its headings, table of contents and anchors; answers come in on_post_page."""
-        spec = self.prebuilt.get(page.file.src_uri)
+        spec = self.specs.get(page.file.src_uri)
         if spec is None or spec.html is None:
             return html
         toc = config.mdx_configs.get("toc", {}) if "toc" in config.markdown_extensions else None
@@ -433,7 +432,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         assert self.archive is not None
         rendered = self.archive.rendered
         uri = page.file.src_uri
-        blocks = self.blocks.get(uri, [])
+        spec = self.specs.get(uri)
+        blocks = spec.blocks if spec else []
         lightbox = config.plugins.get("glightbox")
 
         def block(match: re.Match[str]) -> str:
