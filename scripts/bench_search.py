@@ -36,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench_site import corpus_env, make_corpus, run  # same folder: scripts/ is on sys.path
+from bench_site import corpus_env, make_corpus, num, run  # same folder: scripts/ is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO.parent / "shared" / "bench"
@@ -314,9 +314,7 @@ def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    def s(v, nd=1):
-        return "–" if v is None else f"{v:.{nd}f}"
-
+    s = num
     lines = [
         "| groups | search | build s (warm) | adds to build | index MB | index files "
         "| 1st query KB sent | KB raw | requests | to results s | phrase: KB sent | to results s |",

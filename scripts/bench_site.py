@@ -270,10 +270,13 @@ def bench_size(work: Path, groups: int, skip_peers: bool) -> dict:
     return row
 
 
-def table(rows: list[dict]) -> str:
-    def s(v, nd=1):
-        return "–" if v is None else f"{v:.{nd}f}"
+def num(v: float | None, nd: int = 1) -> str:
+    """A table cell: the number with `nd` decimals, or a dash."""
+    return "–" if v is None else f"{v:.{nd}f}"
 
+
+def table(rows: list[dict]) -> str:
+    s = num
     lines = [
         "| groups | ours cold s | ours warm s | serve rebuild s | plain MkDocs s | multirepo s | cold × multirepo "
         "| warm × multirepo | serve / plain | peak RSS MB (cold) | site MB | cache MB |",
