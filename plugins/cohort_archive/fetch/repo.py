@@ -115,9 +115,22 @@ class CachedRepo:
     # --- network ---------------------------------------------------------------------------------
 
     def clone(self) -> None:
-        """Blob-less bare clone of `url` into `path` (which must not exist yet)."""
+        """Blob-less bare clone of `url` into `path` (which must not exist yet).
+
+        `--template=`: none of git's sample hooks and description files (20 of a fresh clone's 26 files;
+        creating files is much of a clone's cost).
+        """
         res = self._net(
-            ["clone", "--bare", "--quiet", "--filter=blob:none", "--", self.url, str(self.path)],
+            [
+                "clone",
+                "--bare",
+                "--quiet",
+                "--template=",
+                "--filter=blob:none",
+                "--",
+                self.url,
+                str(self.path),
+            ],
             cwd=self.path.parent,
         )
         if not res.ok:
