@@ -321,3 +321,23 @@ def test_align_keeps_order_and_threshold() -> None:
     sims = [[0.9, 0.2, 0.1], [0.95, 0.3, 0.8], [0.1, 0.2, 0.4]]
     assert align(sims, 0.5) == [0, 2, None]
     assert align([], 0.5) == []
+
+
+def test_a_hint_function_is_asked_only_when_identical_versions_tie(registry: Registry) -> None:
+    """The hint (the report's first commit date) costs a git call: it is computed only when needed."""
+    asked: list[str] = []
+
+    def first_commit() -> str:
+        asked.append("yes")
+        return "2024-01-20"
+
+    assert (
+        detect_template(render(registry.template("2024-january")), registry, first_commit)[0]
+        == "2024-january"
+    )
+    assert len(asked) == 1  # 2023 and 2024 have identical questions
+    assert (
+        detect_template(render(registry.template("2025-january")), registry, first_commit)[0]
+        == "2025-january"
+    )
+    assert len(asked) == 1

@@ -37,13 +37,14 @@ def normalise_report(
     report_path: str = REPORT_PATH,
 ) -> Report:
     """Parse a report's bytes and resolve its figures against the repository tree at `commit`."""
-    report = parse_report(data, registry, path=report_path, hint=entry.cohort)
-    if report.template and _twins(registry, report.template):
-        # versions with the same questions differ only in wording: when the report was first
+
+    def hint() -> str:
+        # only asked when versions with identical questions tie (2023/2024): when the report was first
         # committed tells them apart better than the cohort (groups reuse old repos)
         added = getattr(tree, "first_added", lambda _path: None)(report_path)
-        if added is not None:
-            report = parse_report(data, registry, path=report_path, hint=added.date().isoformat())
+        return added.date().isoformat() if added is not None else entry.cohort
+
+    report = parse_report(data, registry, path=report_path, hint=hint)
     apply_figures(
         report,
         tree,
@@ -57,16 +58,6 @@ def normalise_report(
     for answer in report.answers:
         answer.problems = [_owned(p, key) for p in answer.problems]
     return report
-
-
-def _twins(registry: Registry, template_id: str) -> list[str]:
-    """Other template versions with exactly the same questions (ids and limits) as this one."""
-    mine = [(q.id, q.limits) for q in registry.templates[template_id].questions]
-    return [
-        t.id
-        for t in registry.templates.values()
-        if t.id != template_id and [(q.id, q.limits) for q in t.questions] == mine
-    ]
 
 
 def _owned(problem: Problem, key: str) -> Problem:

@@ -9,7 +9,7 @@ from cohort_archive.parse.answer import clean, count_images, count_words, demote
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
 from cohort_archive.parse.questions import Located, answer_lines, locate
-from cohort_archive.registry.detect import detect
+from cohort_archive.registry.detect import Hint, detect
 from cohort_archive.registry.document import Document
 from cohort_archive.registry.load import Registry
 
@@ -18,12 +18,13 @@ _PLAIN_HEADING = re.compile(r"^\W*question\W*(\d+)\W*$", re.I)
 
 
 def parse_report(
-    data: bytes, registry: Registry, *, path: str = "reports/README.md", hint: str | None = None
+    data: bytes, registry: Registry, *, path: str = "reports/README.md", hint: Hint = None
 ) -> Report:
     """Parse one `reports/README.md` against the registry.
 
-    `hint` (the date the report was first committed, or the cohort id) only settles template versions
-    with identical questions (2023/2024); see `registry.detect`. A report matching no version becomes a
+    `hint` (the date the report was first committed, or the cohort id; or a function giving it, called
+    only when needed) only settles template versions with identical questions (2023/2024); see
+    `registry.detect`. A report matching no version becomes a
     free-form report (`template=None`, the whole text in `free_form_markdown`), never dropped.
     """
     text, problems = decode(data, path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -55,6 +56,7 @@ class Detection:
         return self.matches.get(self.template) if self.template else None
 
 
+Hint = str | Callable[[], str | None] | None  # a hint, or what computes it when it is needed
 Hits = list[tuple[int, float]]  # one row's cells that reach the threshold: (column, similarity), by column
 
 
@@ -124,8 +126,11 @@ def match_template(
     return Match(template, found, total / max(len(template.questions), units, 1))
 
 
-def detect(doc: Document, registry: Registry, hint: str | None = None) -> Detection:
-    """Choose the template version the document follows; see the module docstring."""
+def detect(doc: Document, registry: Registry, hint: Hint = None) -> Detection:
+    """Choose the template version the document follows; see the module docstring.
+
+    `hint` may be a function giving it: it is called only when versions with identical questions tie.
+    """
     templates = registry.ordered()
     rows = prompt_hits(doc, [_prompt_words(q.prompt) for t in templates for q in t.questions])
     matches = {t.id: match_template(doc, t, rows) for t in templates}
@@ -157,6 +162,8 @@ def detect(doc: Document, registry: Registry, hint: str | None = None) -> Detect
         return Detection(pick.template.id, [], matches)
     ids = [m.template.id for m in twins]
     marked = [m.template.id for m in twins if m.markers]
+    if callable(hint):
+        hint = hint()
     chosen = _by_hint(ids, hint, registry)
     if chosen:
         doubt = bool(marked) and chosen not in marked
@@ -196,9 +203,7 @@ def template_text(doc: Document, match: Match) -> str:
     return "\n".join(doc.lines[:first] + rest)
 
 
-def detect_template(
-    text: str, registry: Registry, hint: str | None = None
-) -> tuple[str | None, list[Problem]]:
+def detect_template(text: str, registry: Registry, hint: Hint = None) -> tuple[str | None, list[Problem]]:
     """The template id the report text follows (None for a custom structure) and what was doubtful.
 
     `hint` (a date such as the report's first commit, a cohort id such as "2024-january", or a template
