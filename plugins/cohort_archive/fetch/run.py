@@ -178,6 +178,7 @@ class _RepoJob:
         self.secrets = secrets
         self.url = items[0].entry.repo_url
         self.final = cache.repo_dir(key)
+        self.local_blobs: set[str] = set()  # blobs known to be in the cache (the prefetch brought them)
 
     def run(self) -> list[tuple[Snapshot, str]]:
         with self.cache.lock(self.key):
@@ -313,9 +314,11 @@ class _RepoJob:
             needed, scan = prefetch_targets(out.selection, item.want.report_path, item.want.scope)
             blobs.update(needed)
             trees.update(scan)
+        needed = set(blobs)
         if not cold and blobs:
             blobs &= set(repo.missing(sorted(trees)))
         repo.fetch_objects(sorted(blobs))
+        self.local_blobs |= needed  # the trees need not ask git again which of these are missing
 
     def _record(
         self, repo: CachedRepo, state: RepoState, outcomes: dict[str, _Outcome], *, keep: bool
@@ -362,6 +365,7 @@ class _RepoJob:
                 fetcher=fetcher,
                 folder=report_dir(item.want.report_path),
                 folder_local=item.want.scope == "folder",
+                local_blobs=frozenset(self.local_blobs),
             )
             snap = Snapshot(
                 entry=item.entry,

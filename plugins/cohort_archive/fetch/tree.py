@@ -118,7 +118,8 @@ class GitTree:
 
     `env` is the no-network environment for local git calls; `fetcher` (None when offline) downloads
     missing blobs; `folder` is the report's folder; `folder_local` says the fetch layer already has
-    every blob under it (prefetch scope `folder`), so reads there skip the missing-blob check.
+    every blob under it (prefetch scope `folder`), so reads there skip the missing-blob check, as do reads
+    of `local_blobs` (blobs the fetch layer has just downloaded or found in the cache).
     """
 
     def __init__(
@@ -132,6 +133,7 @@ class GitTree:
         fetcher: Fetcher | None = None,
         folder: str | None = None,
         folder_local: bool = False,
+        local_blobs: frozenset[str] = frozenset(),
     ) -> None:
         self.git_dir = Path(git_dir)
         self.commit = commit
@@ -141,6 +143,7 @@ class GitTree:
         self._fetcher = fetcher
         self._folder = folder
         self._folder_local = folder_local and folder is not None
+        self._local_blobs = local_blobs
         self._checked: set[str] = set()  # directories whose missing blobs are known
         self._missing: set[str] = set()
         self._lock = threading.RLock()
@@ -230,7 +233,7 @@ class GitTree:
         return bool(self._folder) and path.startswith(f"{self._folder}/")
 
     def _is_local(self, path: str, sha: str) -> bool:
-        if self._folder_local and self._in_folder(path):
+        if (self._folder_local and self._in_folder(path)) or sha in self._local_blobs:
             return True
         with self._lock:
             directory = posixpath.dirname(path)
