@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import time
 from pathlib import Path
 
 import markdown
@@ -35,6 +36,7 @@ from cohort_archive.search import (
     html_to_text,
     search_page,
 )
+from cohort_archive.search import indexer as indexer_module
 from cohort_archive.search.docs import PAGE_MARK, hand_written_pages, mark_page
 from cohort_archive.search.indexer import COHORTS_DIR, INDEX_CONFIG, UNUSED_FILES, chunk_size
 from cohort_archive.search.pagefind import (
@@ -438,6 +440,46 @@ def test_unchanged_bundles_come_from_the_cache(tmp_path: Path) -> None:
     }
     assert "/about/" in {f["url"] for f in all_fragments(site)}
     assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 2  # old main bundle pruned
+
+
+NEWEST = {"/2025-january/groups/3/#q4", "/2025-january/groups/17/#q3", "/2025-january/groups/17/#q4"}
+
+
+def test_newest_cohort_is_indexed_before_the_pages_arrive_unless_the_cache_has_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The main bundle's records go to Pagefind while MkDocs still builds the hand-written pages; when a
+    cached bundle holds the same records, the pages decide first whether it is reused."""
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    fed: list[str] = []
+
+    class Recording(PagefindService):
+        def add_record(self, **kwargs) -> None:  # type: ignore[override]
+            fed.append(kwargs["url"])
+            super().add_record(**kwargs)
+
+    monkeypatch.setattr(indexer_module, "PagefindService", Recording)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+
+    def fed_before_the_page(about: str, wait: float) -> set[str]:
+        fed.clear()
+        indexer = SearchIndexer(site, make_archive(), page_url, None, cache_dir=cache)
+        indexer.start(pages=["about/"])
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and not set(fed) >= NEWEST:
+            time.sleep(0.05)
+        early = set(fed) & NEWEST
+        indexer.add_page("about/", about)
+        assert indexer.run().startswith("4 answers and 1 pages;")
+        return early
+
+    assert fed_before_the_page(ABOUT_HTML, wait=60) == NEWEST
+    edited = ABOUT_HTML.replace("quillwort", "bladderwort")
+    assert fed_before_the_page(edited, wait=1.5) == set()  # a cached bundle has these records
+    assert set(fed) >= NEWEST  # and, the page being new, they were indexed after it came
+    assert "/about/" in {f["url"] for f in all_fragments(site)}
 
 
 def test_background_indexing_takes_pages_as_they_are_built(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import shutil
 import threading
 import time
@@ -76,6 +77,9 @@ CACHE_FORMAT = "2"  # bump when what a bundle holds changes without its inputs c
 MIN_CHUNK_SIZE = 2_000  # a small cohort beside big ones: not hundreds of tiny chunks
 # What a merged bundle keeps (the rest, pagefind.js and the WebAssembly included, comes from the main one).
 MERGED_KEEP = ("pagefind-entry.json", "*.pf_meta", "index", "filter", "fragment")
+# Pagefind processes at once: one writes its bundle (its memory peak, ~300 MB at 3,700 records) while the
+# next is given its records (~80 MB).
+ALIVE = 2
 
 
 @dataclass
@@ -85,6 +89,15 @@ class Bundle:
     path: str
     cohorts: list[str]
     records: list[SearchRecord] = field(default_factory=list)
+
+
+@dataclass
+class _Fed:
+    """A bundle ready to be written: `service` holds its records, or None when it comes from the cache."""
+
+    bundle: Bundle
+    key: str
+    service: PagefindService | None
 
 
 def plan_bundles(records: list[SearchRecord]) -> list[Bundle]:
@@ -172,6 +185,7 @@ class SearchIndexer:
         self._lock = threading.Lock()
         self._pages_ready = threading.Event()
         self._cancelled = False
+        self._stopping = False  # the writer gave up: the feeder stops too
         self._thread: threading.Thread | None = None
         self._outcome: tuple[dict[str, int], list[str], list[Bundle]] | BaseException | None = None
         self._started_at = 0.0
@@ -224,6 +238,11 @@ class SearchIndexer:
         self._reset()
 
     def _work(self) -> None:
+        """Write the bundles in order as the feeder hands them over (see `_feed`)."""
+        ready: queue.Queue[_Fed | BaseException | None] = queue.Queue()
+        slots = threading.Semaphore(ALIVE)
+        feeder: threading.Thread | None = None
+        ended = False  # the feeder's end (None) was taken from `ready`
         try:
             shutil.rmtree(self._stage, ignore_errors=True)
             self.reused = 0
@@ -232,35 +251,34 @@ class SearchIndexer:
             indexed = {"record": 0, "html": 0}
             errors: list[str] = []
             used: set[str] = set()
-            # one Pagefind process at a time: the older cohorts while MkDocs renders, the main bundle last
-            for bundle in [*bundles[1:], bundles[0]]:
+            feeder = threading.Thread(
+                target=self._feed, args=(bundles, total, ready, slots), name="search-feed", daemon=True
+            )
+            feeder.start()
+            while True:
+                item = ready.get()
+                if item is None:
+                    ended = True
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                bundle, key, service = item.bundle, item.key, item.service
                 main = not bundle.path
-                size = chunk_size(len(bundle.records), total)
-                env = {INDEX_CHUNK_SIZE_ENV: str(size)} if size != INDEX_CHUNK_SIZE else None
-                pages: dict[str, str] = {}
-                if main:
-                    self._pages_ready.wait()
-                    with self._lock:
-                        pages = dict(self._pages)
-                if self._cancelled:
-                    return
                 out = self._stage / ("main" if main else bundle.path)
                 out.parent.mkdir(parents=True, exist_ok=True)
-                key = _bundle_key(bundle.records, pages, size) if self.cache_dir else ""
                 used.add(key)
-                cached = self._cached(key)
-                if cached is not None:
-                    counts, refused = cached
+                if service is None:
+                    counts, refused = self._cached(key) or ({}, [])
                     _copy_tree(self.cache_dir / key / "bundle", out)  # type: ignore[operator]
                     self.reused += 1
                 else:
-                    with PagefindService(INDEX_CONFIG, env=env) as service:
-                        self._add_records(service, bundle.records)
-                        for url, html in sorted(pages.items()):
-                            service.add_html(url=f"/{url}", html=mark_page(html))
+                    try:
                         if self._cancelled:
                             return
                         counts, refused = service.write(out.resolve())
+                    finally:
+                        service.close()
+                        slots.release()
                     compact_fragment_names(out, salt=bundle.path)
                     if not main:
                         _strip_merged(out)
@@ -269,6 +287,8 @@ class SearchIndexer:
                 for kind, n in counts.items():
                     indexed[kind] += n
                 errors += refused
+            if self._cancelled:
+                return
             self._prune(used)
             main_dir = self._stage / "main"
             for name in UNUSED_FILES:
@@ -278,8 +298,102 @@ class SearchIndexer:
             self._outcome = (indexed, errors, bundles)
         except BaseException as exc:  # handed to run(); a failed index must not fail the build
             self._outcome = exc
+        finally:
+            if feeder is not None:
+                if not ended:  # the writer stopped early: the feeder ends its last item with None
+                    self._stop_feeder(ready, slots)
+                feeder.join()
+            self._stopping = False
+
+    def _stop_feeder(
+        self, ready: queue.Queue[_Fed | BaseException | None], slots: threading.Semaphore
+    ) -> None:
+        """Let the feeder end (it puts None last) and close the processes it started."""
+        self._stopping = True
+        self._pages_ready.set()
+        while (item := ready.get()) is not None:
+            if isinstance(item, _Fed) and item.service is not None:
+                item.service.close()
+                slots.release()
+
+    def _feed(
+        self, bundles: list[Bundle], total: int, ready: queue.Queue[_Fed | BaseException | None],
+        slots: threading.Semaphore,
+    ) -> None:  # fmt: skip
+        """Hand the writer each bundle in writing order: from the cache, or a Pagefind process holding its records.
+
+        At most ALIVE processes at once, so one bundle is fed while the one before is written. The main
+        bundle's records go in before the hand-written pages arrive unless a cached bundle already holds
+        them (then the pages decide whether it is reused).
+        """
+        try:
+            for bundle in [*bundles[1:], bundles[0]]:
+                if self._cancelled or self._stopping:
+                    return
+                main = not bundle.path
+                size = chunk_size(len(bundle.records), total)
+                records_key = _records_key(bundle.records, size) if self.cache_dir else ""
+                service = None
+                if main and not self._records_cached(records_key):
+                    service = self._start_service(bundle, size, slots)
+                pages: dict[str, str] = {}
+                if main:
+                    self._pages_ready.wait()
+                    with self._lock:
+                        pages = dict(self._pages)
+                if self._cancelled or self._stopping:
+                    if service is not None:
+                        service.close()
+                        slots.release()
+                    return
+                key = _bundle_key(records_key, pages) if self.cache_dir else ""
+                if self._cached(key) is not None:
+                    if service is not None:
+                        service.close()
+                        slots.release()
+                    ready.put(_Fed(bundle, key, None))
+                    continue
+                if service is None:
+                    service = self._start_service(bundle, size, slots)
+                for url, html in sorted(pages.items()):
+                    service.add_html(url=f"/{url}", html=mark_page(html))
+                service.flush()
+                ready.put(_Fed(bundle, key, service))
+        except BaseException as exc:
+            ready.put(exc)
+        finally:
+            ready.put(None)
+
+    def _start_service(self, bundle: Bundle, size: int, slots: threading.Semaphore) -> PagefindService:
+        """A Pagefind process (once a slot is free) given the bundle's records."""
+        env = {INDEX_CHUNK_SIZE_ENV: str(size)} if size != INDEX_CHUNK_SIZE else None
+        slots.acquire()
+        try:
+            service = PagefindService(INDEX_CONFIG, env=env)
+        except BaseException:
+            slots.release()
+            raise
+        try:
+            self._add_records(service, bundle.records)
+        except BaseException:
+            service.close()
+            slots.release()
+            raise
+        return service
 
     # -- the bundle cache ------------------------------------------------------------------------------
+
+    def _records_cached(self, records_key: str) -> bool:
+        """Whether a cached bundle was made from these records (with whatever pages)."""
+        if not self.cache_dir or not records_key or not self.cache_dir.is_dir():
+            return False
+        for info in self.cache_dir.glob("*/info.json"):
+            try:
+                if json.loads(info.read_text(encoding="utf-8")).get("records") == records_key:
+                    return True
+            except (OSError, ValueError, AttributeError):
+                continue
+        return False
 
     def _cached(self, key: str) -> tuple[dict[str, int], list[str]] | None:
         if not self.cache_dir or not key:
@@ -298,7 +412,8 @@ class SearchIndexer:
             shutil.rmtree(tmp, ignore_errors=True)
             _copy_tree(bundle, tmp / "bundle")
             (tmp / "info.json").write_text(
-                json.dumps({"indexed": indexed, "errors": errors}), encoding="utf-8"
+                json.dumps({"indexed": indexed, "errors": errors, "records": key.split("-")[0]}),
+                encoding="utf-8",
             )
             shutil.rmtree(self.cache_dir / key, ignore_errors=True)
             tmp.rename(self.cache_dir / key)
@@ -392,18 +507,24 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def _bundle_key(records: list[SearchRecord], pages: dict[str, str], chunk: int) -> str:
-    """A digest of everything a bundle is made from."""
+def _records_key(records: list[SearchRecord], chunk: int) -> str:
+    """A digest of a bundle's records and the index settings."""
     digest = hashlib.sha256()
     head = [CACHE_FORMAT, _pagefind_version(), INDEX_CONFIG, chunk, LANGUAGE, sorted(UNUSED_FILES)]
     digest.update(json.dumps(head, sort_keys=True).encode())
     for record in records:
         digest.update(json.dumps(asdict(record), sort_keys=True, ensure_ascii=False).encode())
         digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _bundle_key(records_key: str, pages: dict[str, str]) -> str:
+    """A digest of everything a bundle is made from: `<records key>-<pages digest>`."""
+    digest = hashlib.sha256()
     for url, html in sorted(pages.items()):
         digest.update(f"\1{url}\2".encode())
         digest.update(html.encode())
-    return digest.hexdigest()[:32]
+    return f"{records_key}-{digest.hexdigest()[:16]}"
 
 
 def _copy_tree(source: Path, target: Path) -> None:
