@@ -158,13 +158,14 @@ def read_state(git_dir: Path) -> RepoState | None:
 
 
 def write_state(git_dir: Path, state: RepoState) -> None:
-    """Write the state file atomically (temp file, fsync, rename)."""
+    """Write the state file atomically (temp file, rename).
+
+    No fsync: git does not sync the objects the state refers to either, and a state file lost or cut
+    short by a crash only costs a refetch (`read_state` gives None). A killed build leaves the old file.
+    """
     target = git_dir / STATE_FILE
     tmp = git_dir / f"{STATE_FILE}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(state.to_json())
-        handle.flush()
-        os.fsync(handle.fileno())
+    tmp.write_text(state.to_json(), encoding="utf-8")
     os.replace(tmp, target)
 
 
