@@ -2,8 +2,9 @@
 
 One custom record per answered answer (see `records.py`) plus the hand-written pages from `docs/`
 (their built HTML, the article only). Pagefind's memory grows with the records of a bundle (about 80 KB
-per record while it writes the files), so each cohort is indexed into a bundle of its own, by one Pagefind
-process at a time: the build's peak is one cohort's, not the whole archive's.
+per record while it writes the files), so each cohort is indexed into a bundle of its own, and one Pagefind
+process writes at a time while the next is given its records (`ALIVE`): the build's peak is about one
+cohort's, not the whole archive's.
 
     <site>/pagefind/                         the main bundle: hand-written pages + the newest cohort,
                                              pagefind.js and its WebAssembly, FACETS_FILE
@@ -11,7 +12,8 @@ process at a time: the build's peak is one cohort's, not the whole archive's.
 
 FACETS_FILE lists the bundles (`bundles`); the browser (search.js) loads the main bundle and merges the
 others with Pagefind's `mergeIndex`. Indexing can start while MkDocs renders (`start`): the older cohorts
-are indexed while the pages are built, the main bundle once the hand-written pages are in.
+are indexed while the pages are built, and the main bundle's records go in too; it is written once the
+hand-written pages are in.
 
 Each bundle's fragments are renamed short (`compact.py`): the `pf_meta` file every first query loads
 shrinks by about 40 %.
