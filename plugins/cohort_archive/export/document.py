@@ -121,7 +121,8 @@ def write_exports(archive: Archive, out_dir: Path, page_url: PageUrl) -> dict:
     doc = archive_document(archive, page_url)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / "archive.json.tmp"
-    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+    # compact: json's C encoder (indent would take the pure-Python one, 5x slower at 600 groups)
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     tmp.replace(out_dir / "archive.json")
     with (out_dir / "answers.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
