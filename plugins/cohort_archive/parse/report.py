@@ -24,8 +24,8 @@ def parse_report(
 
     `hint` (the date the report was first committed, or the cohort id; or a function giving it, called
     only when needed) only settles template versions with identical questions (2023/2024); see
-    `registry.detect`. A report matching no version becomes a
-    free-form report (`template=None`, the whole text in `free_form_markdown`), never dropped.
+    `registry.detect`. A report matching no version becomes a free-form report (`template=None`, the
+    whole text in `free_form_markdown`), never dropped.
     """
     text, problems = decode(data, path)
     front_matter, text, fm_problems = split_front_matter(text, path)
