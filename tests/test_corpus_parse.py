@@ -11,12 +11,15 @@ import types
 from functools import cache
 from pathlib import Path
 
+import markdown
 import pytest
 
+from cohort_archive.figures.sanitise import sanitise_html
 from cohort_archive.model import Report
 from cohort_archive.parse import parse_report
 from cohort_archive.registry import Registry, load_registry
 from cohort_archive.registry.text import normalise
+from cohort_archive.render import EXTENSION_CONFIGS, EXTENSIONS, MarkdownRenderer
 from conftest import corpus_dir, templates_dir
 
 pytestmark = pytest.mark.corpus
@@ -139,3 +142,13 @@ def test_word_counts_equal_report_py(key: str) -> None:
     assert len(theirs) == len(report.answers)
     assert [len(t.split()) for t in theirs] == [a.words for a in report.answers]
     assert [len(re.findall(r"\!\[.*?\]\(.*?\)", t)) for t in theirs] == [a.images for a in report.answers]
+
+
+def test_answers_render_as_with_magiclink_everywhere(case) -> None:
+    """render.py skips magiclink for text without "://", "www." or "@": same HTML on real answers."""
+    _, report = case
+    renderer = MarkdownRenderer()
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    texts = [a.markdown for a in report.answers if a.answered] + [report.free_form_markdown or ""]
+    for text in texts:
+        assert renderer.render(text) == sanitise_html(md.reset().convert(text)), text[:80]
