@@ -2,9 +2,8 @@
 
 One custom record per answered answer (see `records.py`) plus the hand-written pages from `docs/`
 (their built HTML, the article only). Pagefind's memory grows with the records of a bundle (about 80 KB
-per record while it writes the files), so each cohort is indexed into a bundle of its own, and one Pagefind
-process writes at a time while the next is given its records (`ALIVE`): the build's peak is about one
-cohort's, not the whole archive's.
+per record while it writes the files), so each cohort is indexed into a bundle of its own, by one Pagefind
+process at a time (`ALIVE`): the build's peak is one cohort's, not the whole archive's.
 
     <site>/pagefind/                         the main bundle: hand-written pages + the newest cohort,
                                              pagefind.js and its WebAssembly, FACETS_FILE
@@ -79,9 +78,10 @@ CACHE_FORMAT = "2"  # bump when what a bundle holds changes without its inputs c
 MIN_CHUNK_SIZE = 2_000  # a small cohort beside big ones: not hundreds of tiny chunks
 # What a merged bundle keeps (the rest, pagefind.js and the WebAssembly included, comes from the main one).
 MERGED_KEEP = ("pagefind-entry.json", "*.pf_meta", "index", "filter", "fragment")
-# Pagefind processes at once: one writes its bundle (its memory peak, ~300 MB at 3,700 records) while the
-# next is given its records (~80 MB).
-ALIVE = 2
+# Pagefind processes at once. Each peaks at ~300 MB (3,700 records) while it writes. With 2, the next bundle
+# is fed while one is written: at 600 groups the indexing left after the pages fell from 5.3 s to 2.8-4.5 s,
+# but the whole build's memory peak rose by 100-300 MB, up to 1.08 GB once. The build's memory comes first.
+ALIVE = 1
 
 
 @dataclass
@@ -324,9 +324,9 @@ class SearchIndexer:
     ) -> None:  # fmt: skip
         """Hand the writer each bundle in writing order: from the cache, or a Pagefind process holding its records.
 
-        At most ALIVE processes at once, so one bundle is fed while the one before is written. The main
-        bundle's records go in before the hand-written pages arrive unless a cached bundle already holds
-        them (then the pages decide whether it is reused).
+        At most ALIVE processes at once (with 2, one bundle is fed while the one before is written). The
+        main bundle's records go in before the hand-written pages arrive unless a cached bundle already
+        holds them (then the pages decide whether it is reused).
         """
         try:
             for bundle in [*bundles[1:], bundles[0]]:
