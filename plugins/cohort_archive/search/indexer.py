@@ -3,7 +3,7 @@
 One custom record per answered answer (see `records.py`) plus the hand-written pages from `docs/`
 (their built HTML, the article only). Pagefind's memory grows with the records of a bundle (about 80 KB
 per record while it writes the files), so each cohort is indexed into a bundle of its own, by one Pagefind
-process at a time (`ALIVE`): the build's peak is one cohort's, not the whole archive's.
+process at a time: the build's peak is one cohort's, not the whole archive's.
 
     <site>/pagefind/                         the main bundle: hand-written pages + the newest cohort,
                                              pagefind.js and its WebAssembly, FACETS_FILE
@@ -28,7 +28,6 @@ import hashlib
 import json
 import logging
 import os
-import queue
 import shutil
 import threading
 import time
@@ -78,10 +77,6 @@ CACHE_FORMAT = "2"  # bump when what a bundle holds changes without its inputs c
 MIN_CHUNK_SIZE = 2_000  # a small cohort beside big ones: not hundreds of tiny chunks
 # What a merged bundle keeps (the rest, pagefind.js and the WebAssembly included, comes from the main one).
 MERGED_KEEP = ("pagefind-entry.json", "*.pf_meta", "index", "filter", "fragment")
-# Pagefind processes at once. Each peaks at ~300 MB (3,700 records) while it writes. With 2, the next bundle
-# is fed while one is written: at 600 groups the indexing left after the pages fell from 5.3 s to 2.8-4.5 s,
-# but the whole build's memory peak rose by 100-300 MB, up to 1.08 GB once. The build's memory comes first.
-ALIVE = 1
 
 
 @dataclass
@@ -91,15 +86,6 @@ class Bundle:
     path: str
     cohorts: list[str]
     records: list[SearchRecord] = field(default_factory=list)
-
-
-@dataclass
-class _Fed:
-    """A bundle ready to be written: `service` holds its records, or None when it comes from the cache."""
-
-    bundle: Bundle
-    key: str
-    service: PagefindService | None
 
 
 def plan_bundles(records: list[SearchRecord]) -> list[Bundle]:
@@ -187,7 +173,6 @@ class SearchIndexer:
         self._lock = threading.Lock()
         self._pages_ready = threading.Event()
         self._cancelled = False
-        self._stopping = False  # the writer gave up: the feeder stops too
         self._thread: threading.Thread | None = None
         self._outcome: tuple[dict[str, int], list[str], list[Bundle]] | BaseException | None = None
         self._started_at = 0.0
@@ -240,11 +225,6 @@ class SearchIndexer:
         self._reset()
 
     def _work(self) -> None:
-        """Write the bundles in order as the feeder hands them over (see `_feed`)."""
-        ready: queue.Queue[_Fed | BaseException | None] = queue.Queue()
-        slots = threading.Semaphore(ALIVE)
-        feeder: threading.Thread | None = None
-        ended = False  # the feeder's end (None) was taken from `ready`
         try:
             shutil.rmtree(self._stage, ignore_errors=True)
             self.reused = 0
@@ -253,44 +233,51 @@ class SearchIndexer:
             indexed = {"record": 0, "html": 0}
             errors: list[str] = []
             used: set[str] = set()
-            feeder = threading.Thread(
-                target=self._feed, args=(bundles, total, ready, slots), name="search-feed", daemon=True
-            )
-            feeder.start()
-            while True:
-                item = ready.get()
-                if item is None:
-                    ended = True
-                    break
-                if isinstance(item, BaseException):
-                    raise item
-                bundle, key, service = item.bundle, item.key, item.service
+            # one Pagefind process at a time: the older cohorts while MkDocs renders, the main bundle last
+            for bundle in [*bundles[1:], bundles[0]]:
                 main = not bundle.path
-                out = self._stage / ("main" if main else bundle.path)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                used.add(key)
-                if service is None:
-                    counts, refused = self._cached(key) or ({}, [])
-                    _copy_tree(self.cache_dir / key / "bundle", out)  # type: ignore[operator]
-                    self.reused += 1
-                else:
-                    try:
+                size = chunk_size(len(bundle.records), total)
+                records_key = _records_key(bundle.records, size) if self.cache_dir else ""
+                service: PagefindService | None = None
+                try:
+                    pages: dict[str, str] = {}
+                    if main:
+                        # the newest cohort's records go in while MkDocs still builds the hand-written
+                        # pages, unless a cached bundle holds them (then the pages decide on its reuse)
+                        if not self._records_cached(records_key):
+                            service = self._started(bundle.records, size)
+                        self._pages_ready.wait()
+                        with self._lock:
+                            pages = dict(self._pages)
+                    if self._cancelled:
+                        return
+                    out = self._stage / ("main" if main else bundle.path)
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    key = _bundle_key(records_key, pages) if self.cache_dir else ""
+                    used.add(key)
+                    cached = self._cached(key)
+                    if cached is not None:
+                        counts, refused = cached
+                        _copy_tree(self.cache_dir / key / "bundle", out)  # type: ignore[operator]
+                        self.reused += 1
+                    else:
+                        service = service or self._started(bundle.records, size)
+                        for url, html in sorted(pages.items()):
+                            service.add_html(url=f"/{url}", html=mark_page(html))
                         if self._cancelled:
                             return
                         counts, refused = service.write(out.resolve())
-                    finally:
+                        compact_fragment_names(out, salt=bundle.path)
+                        if not main:
+                            _strip_merged(out)
+                        self._store(key, out, counts, refused)
+                finally:
+                    if service is not None:
                         service.close()
-                        slots.release()
-                    compact_fragment_names(out, salt=bundle.path)
-                    if not main:
-                        _strip_merged(out)
-                    self._store(key, out, counts, refused)
                 bundle.records = []
                 for kind, n in counts.items():
                     indexed[kind] += n
                 errors += refused
-            if self._cancelled:
-                return
             self._prune(used)
             main_dir = self._stage / "main"
             for name in UNUSED_FILES:
@@ -300,102 +287,25 @@ class SearchIndexer:
             self._outcome = (indexed, errors, bundles)
         except BaseException as exc:  # handed to run(); a failed index must not fail the build
             self._outcome = exc
-        finally:
-            if feeder is not None:
-                if not ended:  # the writer stopped early: the feeder ends its last item with None
-                    self._stop_feeder(ready, slots)
-                feeder.join()
-            self._stopping = False
 
-    def _stop_feeder(
-        self, ready: queue.Queue[_Fed | BaseException | None], slots: threading.Semaphore
-    ) -> None:
-        """Let the feeder end (it puts None last) and close the processes it started."""
-        self._stopping = True
-        self._pages_ready.set()
-        while (item := ready.get()) is not None:
-            if isinstance(item, _Fed) and item.service is not None:
-                item.service.close()
-                slots.release()
-
-    def _feed(
-        self, bundles: list[Bundle], total: int, ready: queue.Queue[_Fed | BaseException | None],
-        slots: threading.Semaphore,
-    ) -> None:  # fmt: skip
-        """Hand the writer each bundle in writing order: from the cache, or a Pagefind process holding its records.
-
-        At most ALIVE processes at once (with 2, one bundle is fed while the one before is written). The
-        main bundle's records go in before the hand-written pages arrive unless a cached bundle already
-        holds them (then the pages decide whether it is reused).
-        """
-        try:
-            for bundle in [*bundles[1:], bundles[0]]:
-                if self._cancelled or self._stopping:
-                    return
-                main = not bundle.path
-                size = chunk_size(len(bundle.records), total)
-                records_key = _records_key(bundle.records, size) if self.cache_dir else ""
-                service = None
-                if main and not self._records_cached(records_key):
-                    service = self._start_service(bundle, size, slots)
-                pages: dict[str, str] = {}
-                if main:
-                    self._pages_ready.wait()
-                    with self._lock:
-                        pages = dict(self._pages)
-                if self._cancelled or self._stopping:
-                    if service is not None:
-                        service.close()
-                        slots.release()
-                    return
-                key = _bundle_key(records_key, pages) if self.cache_dir else ""
-                if self._cached(key) is not None:
-                    if service is not None:
-                        service.close()
-                        slots.release()
-                    ready.put(_Fed(bundle, key, None))
-                    continue
-                if service is None:
-                    service = self._start_service(bundle, size, slots)
-                for url, html in sorted(pages.items()):
-                    service.add_html(url=f"/{url}", html=mark_page(html))
-                service.flush()
-                ready.put(_Fed(bundle, key, service))
-        except BaseException as exc:
-            ready.put(exc)
-        finally:
-            ready.put(None)
-
-    def _start_service(self, bundle: Bundle, size: int, slots: threading.Semaphore) -> PagefindService:
-        """A Pagefind process (once a slot is free) given the bundle's records."""
+    def _started(self, records: list[SearchRecord], size: int) -> PagefindService:
+        """A Pagefind process (index chunk size `size`) that has been given `records`."""
         env = {INDEX_CHUNK_SIZE_ENV: str(size)} if size != INDEX_CHUNK_SIZE else None
-        slots.acquire()
+        service = PagefindService(INDEX_CONFIG, env=env)
         try:
-            service = PagefindService(INDEX_CONFIG, env=env)
-        except BaseException:
-            slots.release()
-            raise
-        try:
-            self._add_records(service, bundle.records)
+            self._add_records(service, records)
         except BaseException:
             service.close()
-            slots.release()
             raise
         return service
 
     # -- the bundle cache ------------------------------------------------------------------------------
 
     def _records_cached(self, records_key: str) -> bool:
-        """Whether a cached bundle was made from these records (with whatever pages)."""
+        """Whether a cached bundle was made from these records (with whatever pages; see `_bundle_key`)."""
         if not self.cache_dir or not records_key or not self.cache_dir.is_dir():
             return False
-        for info in self.cache_dir.glob("*/info.json"):
-            try:
-                if json.loads(info.read_text(encoding="utf-8")).get("records") == records_key:
-                    return True
-            except (OSError, ValueError, AttributeError):
-                continue
-        return False
+        return any(path.name.startswith(f"{records_key}-") for path in self.cache_dir.iterdir())
 
     def _cached(self, key: str) -> tuple[dict[str, int], list[str]] | None:
         if not self.cache_dir or not key:
@@ -414,8 +324,7 @@ class SearchIndexer:
             shutil.rmtree(tmp, ignore_errors=True)
             _copy_tree(bundle, tmp / "bundle")
             (tmp / "info.json").write_text(
-                json.dumps({"indexed": indexed, "errors": errors, "records": key.split("-")[0]}),
-                encoding="utf-8",
+                json.dumps({"indexed": indexed, "errors": errors}), encoding="utf-8"
             )
             shutil.rmtree(self.cache_dir / key, ignore_errors=True)
             tmp.rename(self.cache_dir / key)
