@@ -202,8 +202,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     def _materialise_figures(self, directory: Path) -> dict[str, Path]:
         """Write each referenced figure once to the cache; the site hard-links it from there.
 
-        Runs while MkDocs renders. Images in the report's folder came with the report; referenced files
-        elsewhere in the repository are downloaded here, one request per group, groups in parallel.
+        Runs while MkDocs renders. Only the report came with the fetch: the files it references are
+        downloaded here, one request per group, groups in parallel (figures already cached are skipped).
         """
         assert self.archive is not None
         out: dict[str, Path] = {}
