@@ -28,6 +28,7 @@ from .config import CohortArchiveConfig
 from .export import write_exports
 from .fetch import FetchOptions, fetch_all
 from .figures import figure_files
+from .lightbox import OPT_OUT, LightboxAssets, wrap_images
 from .model import Roster, Snapshot
 from .page_cache import PageCache, digest, files_digest, rendered_digest
 from .pages import urls
@@ -70,6 +71,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.hand_pages: set[str] = set()  # source URIs of the hand-written pages the indexer waits for
         self.specs: dict[str, PageSpec] = {}  # page URI -> generated page (HTML, blocks, headings)
         self.answer_html: dict[tuple[str, str, int], str] = {}  # this build's answers, with lightbox links
+        self.lightbox = LightboxAssets(None, None)  # glightbox's tags for generated pages (per build)
         self.page_cache: PageCache | None = None
         self.site_signature = ""
         self.reused: dict[str, tuple[File, Path]] = {}  # page URI -> (file, cached HTML)
@@ -275,6 +277,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             home = build_home(self.archive.cohorts, config.site_name)
             files.append(File.generated(config, home.uri, content=home.markdown))
         self.reused, self.to_store, self.answer_html = {}, {}, {}
+        self.lightbox = LightboxAssets(config.plugins.get("glightbox"), config)
         cache = self._page_cache(config, files) if self.config.page_cache else None
         groups = {k: rendered_digest(r) for k, r in self.archive.rendered.items()} if cache else {}
         for page in self.plan.pages:
@@ -400,6 +403,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is not None and spec.html is not None:
+            page.meta.update(OPT_OUT)  # glightbox: see lightbox.py and on_post_page
             return ""  # made as HTML already: see on_page_content
         if self.archive is not None and MARKER in markdown:
             return fill_home(markdown, self.archive.cohorts)
@@ -415,13 +419,16 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         out, tokens = render_headings(spec.html, spec.headings, Permalinks.from_toc_config(toc))
         page.toc = get_toc(tokens)
         page.present_anchor_ids = anchor_ids(spec.headings, spec.blocks)
-        return out
+        return wrap_images(out, config.plugins.get("glightbox"))  # as glightbox would (it skips this page)
 
     @event_priority(-100)  # after every other plugin (e.g. glightbox) changed the page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Swap the HTML blocks and answers in (other plugins only saw placeholders); cache the page."""
         if self.archive is not None and ("@@" in output or "<!--ca-" in output):
             output = self._fill(output, page, config)
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.html is not None:  # glightbox skipped it: its tags, as text
+            output = self.lightbox.add(output, page.url)
         key = self.to_store.get(page.file.src_uri)
         if key and self.page_cache is not None:
             self.page_cache.put(key, output)
@@ -444,7 +451,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             if (kind, key, number) not in self.answer_html:
                 r = rendered.get(key)
                 body = (r.free_form if kind == "freeform" else r.answers.get(number)) if r else None
-                self.answer_html[kind, key, number] = _with_lightbox(body or "", lightbox)
+                self.answer_html[kind, key, number] = wrap_images(body or "", lightbox)
             return f'<div class="ca-answer">{self.answer_html[kind, key, number]}</div>'
 
         output = BLOCK.sub(block, output)
@@ -487,28 +494,6 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     def _search_cache(self) -> Path | None:
         """Where unchanged search bundles are kept between builds (with the page cache)."""
         return self._path(self.config.cache_dir) / "search" if self.config.page_cache else None
-
-
-def _with_lightbox(html: str, plugin: object | None) -> str:
-    """An answer's images wrapped in lightbox links, as mkdocs-glightbox does to page content.
-
-    Answers are swapped into a page after glightbox saw it (so it parses a small page, not 150 answers),
-    so its own wrapping is applied here, once per answer and build.
-    """
-    wrap = getattr(plugin, "wrap_img_with_anchor_selectolax", None)
-    if wrap is None or "<img" not in html:
-        return html
-    cfg = plugin.config  # type: ignore[attr-defined]
-    skip = ["emojione", "twemoji", "gemoji", "off-glb", *cfg.get("skip_classes", [])]
-    try:
-        out = wrap(html, plugin_config=cfg, meta={}, skip_classes=skip)
-    except Exception as exc:  # an answer glightbox cannot parse is shown without the lightbox
-        log.warning(f"lightbox links not added to an answer: {exc!r}")
-        return html
-    return _FRAGMENT.sub(r"\1", out, count=1)  # the parser returns a whole document
-
-
-_FRAGMENT = re.compile(r"\A\s*<html><head></head><body>(.*)</body></html>\s*\Z", re.S)
 
 
 def place(source: Path, target: Path) -> None:
