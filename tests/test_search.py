@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -44,6 +45,7 @@ from cohort_archive.search.pagefind import (
     INDEX_CHUNK_SIZE_ENV,
     PagefindService,
     bundle_problems,
+    one_cpu,
     pagefind_binary,
 )
 
@@ -383,6 +385,21 @@ def test_pagefind_takes_the_chunk_size_from_the_environment(tmp_path: Path) -> N
 
     assert chunks(None) == 1
     assert chunks({INDEX_CHUNK_SIZE_ENV: "50"}) > 5
+
+
+def test_pagefind_runs_on_the_cpus_it_is_given_and_the_caller_keeps_its_own(tmp_path: Path) -> None:
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    mine = os.sched_getaffinity(0)
+    if len(mine) < 2:
+        pytest.skip("one CPU: Pagefind is not pinned (one_cpu() is None)")
+    assert one_cpu() == {max(mine)}
+    with PagefindService(INDEX_CONFIG, cpus=one_cpu()) as service:
+        status = Path(f"/proc/{service._proc.pid}/status").read_text()
+        service.add_record(url="/1/", content="pinned words")
+        assert service.write(tmp_path / "out") == ({"record": 1, "html": 0}, [])
+    assert f"Cpus_allowed_list:\t{max(mine)}\n" in status
+    assert os.sched_getaffinity(0) == mine  # the thread that started it runs where it did
 
 
 def test_index_fragments_hold_url_meta_filters_and_text(built_site) -> None:

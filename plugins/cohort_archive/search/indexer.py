@@ -3,7 +3,8 @@
 One custom record per answered answer (see `records.py`) plus the hand-written pages from `docs/`
 (their built HTML, the article only). Pagefind's memory grows with the records of a bundle (about 80 KB
 per record while it writes the files), so each cohort is indexed into a bundle of its own, by one Pagefind
-process at a time: the build's peak is one cohort's, not the whole archive's.
+process at a time: the build's peak is one cohort's, not the whole archive's. That process runs on one
+core (`one_cpu`): it costs less CPU there and leaves the other cores to MkDocs.
 
     <site>/pagefind/                         the main bundle: hand-written pages + the newest cohort,
                                              pagefind.js and its WebAssembly, FACETS_FILE
@@ -39,7 +40,7 @@ from pathlib import Path
 from ..archive import Archive
 from .compact import compact_fragment_names
 from .docs import built_html_path, hand_written_pages, mark_page
-from .pagefind import INDEX_CHUNK_SIZE, INDEX_CHUNK_SIZE_ENV, PagefindService
+from .pagefind import INDEX_CHUNK_SIZE, INDEX_CHUNK_SIZE_ENV, PagefindService, one_cpu
 from .records import COHORT, PageUrl, SearchRecord, answer_records, facet_labels
 
 log = logging.getLogger(__name__)
@@ -291,7 +292,7 @@ class SearchIndexer:
     def _started(self, records: list[SearchRecord], size: int) -> PagefindService:
         """A Pagefind process (index chunk size `size`) that has been given `records`."""
         env = {INDEX_CHUNK_SIZE_ENV: str(size)} if size != INDEX_CHUNK_SIZE else None
-        service = PagefindService(INDEX_CONFIG, env=env)
+        service = PagefindService(INDEX_CONFIG, env=env, cpus=one_cpu())
         try:
             self._add_records(service, records)
         except BaseException:
