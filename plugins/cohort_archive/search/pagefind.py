@@ -237,8 +237,7 @@ class PagefindService:
             self._wait(
                 self._send({"type": "WriteFiles", "index_id": self._index, "output_path": str(output_path)})
             )
-            _settle(output_path)
-            problems = bundle_problems(output_path)
+            problems = bundle_problems(output_path, _settle(output_path))
             if not problems:
                 return indexed, errors
         raise PagefindError("the bundle Pagefind wrote is incomplete: " + "; ".join(problems[:3]))
@@ -264,24 +263,41 @@ class PagefindService:
 _GZIPPED = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind")
 
 
-def _settle(folder: Path, *, quiet: float = 0.1, limit: float = 10.0) -> None:
-    """Wait until no file in `folder` has changed size for `quiet` seconds (at most `limit`)."""
+def _file_sizes(folder: Path) -> dict[str, int]:
+    """Every file under `folder` and its size (one directory scan, one stat per file)."""
+    sizes: dict[str, int] = {}
+    stack = [str(folder)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                sizes[entry.path] = entry.stat(follow_symlinks=False).st_size
+    return sizes
 
-    def sizes() -> dict[str, int]:
-        return {str(p): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
 
+def _settle(folder: Path, *, quiet: float = 0.1, limit: float = 10.0) -> dict[str, int]:
+    """Wait until no file in `folder` has changed size for `quiet` seconds (at most `limit`); the sizes."""
     deadline = time.monotonic() + limit
-    before = sizes()
+    before = _file_sizes(folder)
     while time.monotonic() < deadline:
         time.sleep(quiet)
-        now = sizes()
+        now = _file_sizes(folder)
         if now == before:
-            return
+            return now
         before = now
+    return before
 
 
-def bundle_problems(folder: Path) -> list[str]:
-    """What is wrong with a written bundle: missing entry or metadata, empty or truncated files."""
+def bundle_problems(folder: Path, sizes: Mapping[str, int] | None = None) -> list[str]:
+    """What is wrong with a written bundle: missing entry or metadata, empty or truncated files.
+
+    `sizes`: the bundle's files and sizes, when just taken (see `_settle`).
+    """
     problems = []
     try:
         entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -290,14 +306,14 @@ def bundle_problems(folder: Path) -> list[str]:
                 problems.append(f"no metadata file for {language['hash']}")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         problems.append(f"pagefind-entry.json: {exc}")
-    for path in folder.rglob("*"):
-        if not path.is_file():
-            continue
-        if path.stat().st_size == 0:
-            problems.append(f"{path.name} is empty")
-        elif path.suffix in _GZIPPED:
+    for path, size in (_file_sizes(folder) if sizes is None else sizes).items():
+        name = os.path.basename(path)
+        if size == 0:
+            problems.append(f"{name} is empty")
+        elif name.endswith(_GZIPPED):
             try:
-                gzip.decompress(path.read_bytes())
+                with open(path, "rb") as file:
+                    gzip.decompress(file.read())
             except (OSError, EOFError, zlib.error) as exc:
-                problems.append(f"{path.name}: {exc}")
+                problems.append(f"{name}: {exc}")
     return problems
