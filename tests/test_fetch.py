@@ -534,6 +534,26 @@ def test_report_scope_fetches_the_folder_on_first_read(report_repo: BareRepo, op
     assert cached.tree.read("reports/figures/overview.png") == PNG
 
 
+def test_a_fresh_clone_knows_its_missing_blobs_without_asking_git(
+    report_repo: BareRepo, options: FetchOptions, monkeypatch
+) -> None:
+    """Right after the clone, the only blobs are the ones fetched: no `git rev-list` per repository."""
+    from cohort_archive.fetch import tree as tree_module
+
+    asked: list[list[str]] = []
+    real = tree_module.missing_objects
+    monkeypatch.setattr(tree_module, "missing_objects", lambda *a: asked.append(a[2]) or real(*a))
+    scoped = FetchOptions(cache_dir=options.cache_dir, prefetch="report")
+    [snap] = fetch_all([roster("a", [(1, report_repo.url)])], scoped)
+    snap.tree.prefetch(["reports/figures/overview.png"])  # downloaded in one request
+    assert snap.tree.read("reports/figures/overview.png") == PNG
+    assert snap.tree.read("reports/README.md") and asked == []
+    offline = FetchOptions(cache_dir=options.cache_dir, mode="offline", prefetch="report")
+    [cached] = fetch_all([roster("a", [(1, report_repo.url)])], offline)
+    assert cached.tree.read("reports/figures/overview.png") == PNG  # the cache has it now
+    assert asked, "a cached repository is asked which blobs it lacks"
+
+
 def test_images_scope_brings_the_report_and_its_images_in_one_request(
     tmp_path: Path, options: FetchOptions
 ) -> None:

@@ -216,7 +216,7 @@ class _RepoJob:
             return [_unavailable(i, str(exc)) for i in self.items]
         finally:
             self.cache.discard(tmp)  # only left when something failed; installed clones moved away
-        return self._snapshots(outcomes, online=True)
+        return self._snapshots(outcomes, online=True, fresh=True)
 
     def _warm(self, state: RepoState | None) -> list[tuple[Snapshot, str]]:
         """Ask the remote; fetch only when its refs moved (or in refresh mode); choose; prefetch; record."""
@@ -341,7 +341,10 @@ class _RepoJob:
                 wanted[name] = good
         repo.keep(wanted)
 
-    def _snapshots(self, outcomes: dict[str, _Outcome], *, online: bool) -> list[tuple[Snapshot, str]]:
+    def _snapshots(
+        self, outcomes: dict[str, _Outcome], *, online: bool, fresh: bool = False
+    ) -> list[tuple[Snapshot, str]]:
+        """A snapshot per group; `fresh`: the repository was cloned by this run (see GitTree)."""
         fetcher = self._repo(self.final) if online else None
         snaps = []
         for item in self.items:
@@ -366,6 +369,7 @@ class _RepoJob:
                 folder=report_dir(item.want.report_path),
                 folder_local=item.want.scope == "folder",
                 local_blobs=frozenset(self.local_blobs),
+                fresh=fresh,
             )
             snap = Snapshot(
                 entry=item.entry,

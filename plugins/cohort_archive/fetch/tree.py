@@ -119,7 +119,9 @@ class GitTree:
     `env` is the no-network environment for local git calls; `fetcher` (None when offline) downloads
     missing blobs; `folder` is the report's folder; `folder_local` says the fetch layer already has
     every blob under it (prefetch scope `folder`), so reads there skip the missing-blob check, as do reads
-    of `local_blobs` (blobs the fetch layer has just downloaded or found in the cache).
+    of `local_blobs` (blobs the fetch layer has just downloaded or found in the cache). `fresh`: the
+    repository is a partial clone made by this build, so its only blobs are `local_blobs` and those this
+    tree downloads: nothing asks git which blobs are missing (one process less per repository).
     """
 
     def __init__(
@@ -134,6 +136,7 @@ class GitTree:
         folder: str | None = None,
         folder_local: bool = False,
         local_blobs: frozenset[str] = frozenset(),
+        fresh: bool = False,
     ) -> None:
         self.git_dir = Path(git_dir)
         self.commit = commit
@@ -143,7 +146,8 @@ class GitTree:
         self._fetcher = fetcher
         self._folder = folder
         self._folder_local = folder_local and folder is not None
-        self._local_blobs = local_blobs
+        self._local_blobs = set(local_blobs)  # and every blob this tree has downloaded
+        self._fresh = fresh
         self._checked: set[str] = set()  # directories whose missing blobs are known
         self._missing: set[str] = set()
         self._lock = threading.RLock()
@@ -197,6 +201,7 @@ class GitTree:
             if absent:
                 self._fetcher.fetch_objects(absent)
                 self._missing.difference_update(absent)
+                self._local_blobs.update(absent)
 
     def first_added(self, path: str) -> datetime | None:
         """When `path` was first committed in this commit's history (committer date); local, no network."""
@@ -236,6 +241,9 @@ class GitTree:
         if (self._folder_local and self._in_folder(path)) or sha in self._local_blobs:
             return True
         with self._lock:
+            if self._fresh and self._fetcher is not None:
+                self._missing.add(sha)
+                return False
             directory = posixpath.dirname(path)
             if sha in self._missing and self._fetcher is None:
                 self._checked.discard(directory)  # another process may have fetched it since
@@ -262,6 +270,7 @@ class GitTree:
                 else:
                     self._fetcher.fetch_objects([sha])
                     self._missing.discard(sha)
+                    self._local_blobs.add(sha)
             except Exception:  # a failed download reads as a missing file
                 return False
             return sha not in self._missing
@@ -277,6 +286,7 @@ class GitTree:
         if absent:
             self._fetcher.fetch_objects(absent)
         self._missing.difference_update(absent)
+        self._local_blobs.update(absent)
 
 
 class _Missing:
