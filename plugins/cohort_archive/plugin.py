@@ -5,10 +5,13 @@ Everything the events call lives in MkDocs-free modules; this file wires them in
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
+import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
@@ -205,7 +208,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         """Write each referenced figure once to the cache; the site hard-links it from there.
 
         Runs while MkDocs renders. Only the report came with the fetch: the files it references are
-        downloaded here, one request per group, groups in parallel (figures already cached are skipped).
+        downloaded here, one request per group, groups in parallel (figures already cached are skipped),
+        at a lower CPU priority than MkDocs and the search indexer: they are needed only after the pages.
         """
         assert self.archive is not None
         out: dict[str, Path] = {}
@@ -238,7 +242,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
                 tmp.write_bytes(data)
                 tmp.replace(target)
 
-        with ThreadPoolExecutor(max_workers=max(1, self.config.workers)) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, self.config.workers), initializer=lower_priority) as pool:
             list(pool.map(write, todo))
         return {uri: path for uri, path in out.items() if path.exists()}
 
@@ -494,6 +498,20 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     def _search_cache(self) -> Path | None:
         """Where unchanged search bundles are kept between builds (with the page cache)."""
         return self._path(self.config.cache_dir) / "search" if self.config.page_cache else None
+
+
+BACKGROUND_NICE = 10  # how much lower the figure downloads run than MkDocs and the search indexer
+
+
+def lower_priority() -> None:
+    """Run the calling thread, and the processes it starts, at a lower CPU priority (Linux only: there the
+    nice value belongs to the thread, and child processes inherit it; elsewhere it would be the whole
+    build's, so nothing changes)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + BACKGROUND_NICE))
 
 
 def place(source: Path, target: Path) -> None:
