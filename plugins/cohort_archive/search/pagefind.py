@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def one_cpu() -> set[int] | None:
 
 
 @contextlib.contextmanager
-def _started_on(cpus: set[int] | None):
+def _started_on(cpus: set[int] | None) -> Iterator[None]:
     """Processes started in this block run on `cpus`: a child inherits the CPU mask of the thread that
     starts it, so this thread takes that mask while it starts them, then gets its own back."""
     if not cpus or not hasattr(os, "sched_setaffinity"):
