@@ -3,6 +3,7 @@ the header override. All text here is invented."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -48,6 +49,7 @@ from cohort_archive.search.pagefind import (
     one_cpu,
     pagefind_binary,
 )
+from cohort_archive.search.records import SearchRecord
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -367,6 +369,22 @@ def test_each_bundle_gets_its_share_of_the_index_chunk_size() -> None:
     assert chunk_size(3700, 4 * 3700) == INDEX_CHUNK_SIZE // 4
     assert chunk_size(10, 15_000) == 2_000  # a tiny cohort beside big ones: not hundreds of chunks
     assert chunk_size(0, 0) == INDEX_CHUNK_SIZE
+
+
+def test_the_records_key_covers_every_field_of_a_record() -> None:
+    """A cached bundle is reused only for the very same records: any change to any field is a new key."""
+    base = SearchRecord("/a/#q1", "text", {"title": "T"}, {"cohort": ["a"]})
+    assert [f.name for f in dataclasses.fields(SearchRecord)] == ["url", "content", "meta", "filters"]
+    changed = [
+        dataclasses.replace(base, url="/a/#q2"),
+        dataclasses.replace(base, content="text!"),
+        dataclasses.replace(base, meta={"title": "U"}),
+        dataclasses.replace(base, filters={"cohort": ["b"]}),
+    ]
+    key = indexer_module._records_key([base], 100)
+    assert key == indexer_module._records_key([dataclasses.replace(base)], 100)
+    assert len({key, *(indexer_module._records_key([c], 100) for c in changed)}) == 5
+    assert key != indexer_module._records_key([base], 200)  # the index settings count too
 
 
 def test_pagefind_takes_the_chunk_size_from_the_environment(tmp_path: Path) -> None:

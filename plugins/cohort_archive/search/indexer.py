@@ -33,7 +33,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -424,8 +424,9 @@ def _records_key(records: list[SearchRecord], chunk: int) -> str:
     digest = hashlib.sha256()
     head = [CACHE_FORMAT, _pagefind_version(), INDEX_CONFIG, chunk, LANGUAGE, sorted(UNUSED_FILES)]
     digest.update(json.dumps(head, sort_keys=True).encode())
-    for record in records:
-        digest.update(json.dumps(asdict(record), sort_keys=True, ensure_ascii=False).encode())
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+    for record in records:  # every field of SearchRecord, without asdict's deep copy
+        digest.update(encode([record.url, record.content, record.meta, record.filters]).encode())
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 
