@@ -34,6 +34,12 @@ def test_overview_group_question_journey(demo_site: Path, chromium) -> None:
         img.scroll_into_view_if_needed()
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
         screenshot(page, "group")
+        # the figure opens in glightbox's lightbox (its scripts are inserted into generated pages as text)
+        img.click()
+        page.locator(".glightbox-container .gslide-image img").first.wait_for(state="visible")
+        screenshot(page, "group-lightbox")
+        page.keyboard.press("Escape")
+        page.locator(".glightbox-container").wait_for(state="detached")
         # from a question on the group page to the question page with every group's answer
         page.locator('a:has-text("every group\'s answer")').first.click()
         page.wait_for_load_state("load")
