@@ -8,7 +8,9 @@ it builds the same site three times from the same warm clone cache, under ../sha
 - material:  the same with `search: false` and Material's `search` plugin instead (lunr, one JSON index);
 - none:      neither; the difference to it is what each search adds to the build.
 
-(plus one cold build first, which fetches every repository; its peak RSS is reported too.) Then, in Debian's
+(plus one cold build first, which fetches every repository; its peak RSS is reported too; and a cold build
+without search, `cold-off`: the default configuration with `search: false`, from a clone cache of its own,
+so the whole pipeline with and without the index stand side by side.) Then, in Debian's
 Chromium through Playwright, from a group page of each site served on 127.0.0.1 under /archive/ by a server that
 gzips text like GitHub Pages does, it types a query into the header box and records every request made for
 search from the page load until the first results are shown: bytes transferred (as served, and the raw bodies),
@@ -60,7 +62,7 @@ GZIP_TYPES = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")
 def variant_config(work: Path, variant: str) -> Path:
     """mkdocs.yml with absolute paths; `material` swaps our search for Material's, `none` drops both.
 
-    Every variant but `reused` turns the plugin's page cache off: reused pages are not rendered, so
+    Every variant but `reused` and `off` (cold builds without search) turns the plugin's page cache off: reused pages are not rendered, so
     Material's search plugin would not see them (and the plugin would also reuse its search bundle).
     """
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
@@ -69,8 +71,8 @@ def variant_config(work: Path, variant: str) -> Path:
         "templates_dir: reports/templates", f"templates_dir: {REPO / 'reports' / 'templates'}"
     )
     assert "  - cohort-archive:\n" in text, "mkdocs.yml changed: update bench_search.py"
-    options = "" if variant == "reused" else "      page_cache: false\n"
-    if variant in ("material", "none"):
+    options = "" if variant in ("reused", "off") else "      page_cache: false\n"
+    if variant in ("material", "none", "off"):
         options += "      search: false\n"
     first = "  - search\n" if variant == "material" else ""
     text = text.replace("  - cohort-archive:\n", f"{first}  - cohort-archive:\n{options}", 1)
@@ -289,10 +291,16 @@ def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
     env = corpus_env(corpus, cache)
     results = work / f"results-{groups}"
     shutil.rmtree(results, ignore_errors=True)
-    configs = {v: variant_config(work, v) for v in ("ours", "material", "none", "reused")}
+    configs = {v: variant_config(work, v) for v in ("ours", "material", "none", "reused", "off")}
     sites = {v: work / f"site-{v}-{groups}" for v in configs}
     row: dict = {"groups": groups, "repeat": repeat}
     row["cold"] = measure("ours-cold", results, configs["ours"], sites["ours"], env)
+    off_cache = work / f"cache-off-{groups}"
+    shutil.rmtree(off_cache, ignore_errors=True)
+    row["cold_off"] = measure(
+        "off-cold", results, configs["off"], sites["off"], corpus_env(corpus, off_cache)
+    )
+    shutil.rmtree(off_cache, ignore_errors=True)
     for variant in ("none", "material", "ours"):
         row[variant] = best_of(repeat, variant, results, configs[variant], sites[variant], env)
     # the default configuration, nothing changed since the last build: pages and search bundle reused
@@ -347,7 +355,9 @@ def table(rows: list[dict]) -> str:
             f"peak tree RSS warm {s(ours['peak_tree_rss_mb'], 0)} MB (PSS {s(ours['peak_tree_pss_mb'], 0)}), "
             f"cold {s(cold['peak_tree_rss_mb'], 0)} MB (PSS {s(cold['peak_tree_pss_mb'], 0)}), "
             f"largest process {s(cold['peak_rss_mb'], 0)} MB; "
-            f"cold build {s(cold['wall_s'])} s; search page deep link with facets: "
+            f"cold build {s(cold['wall_s'])} s, without search {s(r['cold_off']['wall_s'])} s "
+            f"(search adds {s((cold['wall_s'] - r['cold_off']['wall_s']) / r['cold_off']['wall_s'] * 100)} %); "
+            f"search page deep link with facets: "
             f"{s(deep.get('transferred_kb'))} KB in {deep.get('requests', '–')} requests, hits after "
             f"{s(deep.get('to_first_results_s'), 2)} s, facets after {s(deep.get('to_facets_s'), 2)} s; "
             f"Material index gzipped {s((r['material'].get('index_gzip_bytes') or 0) / 1024)} KB"
