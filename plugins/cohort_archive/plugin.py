@@ -231,16 +231,21 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         def write(item: tuple[Snapshot, dict[Path, str]]) -> None:
             snap, missing = item
             prefetch = getattr(snap.tree, "prefetch", None)
-            if prefetch is not None:
-                prefetch(sorted(set(missing.values())))
-            for target, repo_path in missing.items():
-                data = snap.tree.read(repo_path) if snap.tree else None
-                if data is None:
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{target.name}.tmp")
-                tmp.write_bytes(data)
-                tmp.replace(target)
+            try:
+                if prefetch is not None:
+                    prefetch(sorted(set(missing.values())))
+                for target, repo_path in missing.items():
+                    data = snap.tree.read(repo_path) if snap.tree else None
+                    if data is None:
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = target.with_name(f".{target.name}.tmp")
+                    tmp.write_bytes(data)
+                    tmp.replace(target)
+            finally:  # its blob reader (git cat-file, with the packs it mapped) is not needed again
+                close = getattr(snap.tree, "close", None)
+                if close is not None:
+                    close()
 
         with ThreadPoolExecutor(max_workers=max(1, self.config.workers), initializer=lower_priority) as pool:
             list(pool.map(write, todo))
