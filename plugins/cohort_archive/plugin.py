@@ -409,9 +409,13 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
 
     # -- pages ---------------------------------------------------------------------------------------
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _prebuilt(self, page: Page) -> PageSpec | None:
+        """The spec of a generated page made as HTML (None for hand-written and Markdown pages)."""
         spec = self.specs.get(page.file.src_uri)
-        if spec is not None and spec.html is not None:
+        return spec if spec is not None and spec.html is not None else None
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._prebuilt(page) is not None:
             page.meta.update(OPT_OUT)  # glightbox: see lightbox.py and on_post_page
             return ""  # made as HTML already: see on_page_content
         if self.archive is not None and MARKER in markdown:
@@ -421,7 +425,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A generated page: its headings, table of contents and anchors; answers come in on_post_page."""
-        spec = self.specs.get(page.file.src_uri)
+        spec = self._prebuilt(page)
         if spec is None or spec.html is None:
             return html
         toc = config.mdx_configs.get("toc", {}) if "toc" in config.markdown_extensions else None
@@ -435,8 +439,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         """Swap the HTML blocks and answers in (other plugins only saw placeholders); cache the page."""
         if self.archive is not None and ("@@" in output or "<!--ca-" in output):
             output = self._fill(output, page, config)
-        spec = self.specs.get(page.file.src_uri)
-        if spec is not None and spec.html is not None:  # glightbox skipped it: its tags, as text
+        if self._prebuilt(page) is not None:  # glightbox skipped it: its tags, as text
             output = self.lightbox.add(output, page.url)
         key = self.to_store.get(page.file.src_uri)
         if key and self.page_cache is not None:
