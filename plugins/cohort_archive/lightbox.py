@@ -44,12 +44,16 @@ def wrap_images(html: str, plugin: object | None) -> str:
 
 
 class LightboxAssets:
-    """glightbox's stylesheet and scripts for generated pages, inserted as text (one build's worth)."""
+    """glightbox for generated pages, one build's worth: its lightbox links and its tags, as text."""
 
     def __init__(self, plugin: Any | None, config: Any) -> None:
         self.plugin = plugin
         self.config = config
         self._parts: dict[str, tuple[str, str] | None] = {}  # asset href -> (head tags, body tags)
+
+    def wrap(self, html: str) -> str:
+        """`html` with its images wrapped in lightbox links (see `wrap_images`)."""
+        return wrap_images(html, self.plugin)
 
     def add(self, output: str, url: str) -> str:
         """`output` (a built page at site-relative `url`) with glightbox's tags, as glightbox adds them."""

@@ -31,7 +31,7 @@ from .config import CohortArchiveConfig
 from .export import write_exports
 from .fetch import FetchOptions, fetch_all
 from .figures import figure_files
-from .lightbox import OPT_OUT, LightboxAssets, wrap_images
+from .lightbox import OPT_OUT, LightboxAssets
 from .model import Roster, Snapshot
 from .page_cache import PageCache, digest, files_digest, rendered_digest
 from .pages import urls
@@ -432,7 +432,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         out, tokens = render_headings(spec.html, spec.headings, Permalinks.from_toc_config(toc))
         page.toc = get_toc(tokens)
         page.present_anchor_ids = anchor_ids(spec.headings, spec.blocks)
-        return wrap_images(out, config.plugins.get("glightbox"))  # as glightbox would (it skips this page)
+        return self.lightbox.wrap(out)  # as glightbox would (it skips this page)
 
     @event_priority(-100)  # after every other plugin (e.g. glightbox) changed the page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -454,7 +454,6 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         uri = page.file.src_uri
         spec = self.specs.get(uri)
         blocks = spec.blocks if spec else []
-        lightbox = config.plugins.get("glightbox")
 
         def block(match: re.Match[str]) -> str:
             kind, key, number = match.group(1), match.group(2), int(match.group(3) or 0)
@@ -463,7 +462,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             if (kind, key, number) not in self.answer_html:
                 r = rendered.get(key)
                 body = (r.free_form if kind == "freeform" else r.answers.get(number)) if r else None
-                self.answer_html[kind, key, number] = wrap_images(body or "", lightbox)
+                self.answer_html[kind, key, number] = self.lightbox.wrap(body or "")
             return f'<div class="ca-answer">{self.answer_html[kind, key, number]}</div>'
 
         output = BLOCK.sub(block, output)
