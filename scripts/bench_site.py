@@ -13,7 +13,13 @@ For each size (default 150, 300 and 600 groups: 1, 2 and 4 cohorts of 150, made 
 - multirepo:    mkdocs-multirepo-plugin on the same repos (../shared/bench/peer_multirepo.sh), one raw page
                 per group.
 
-usage: scripts/bench_site.py [--sizes 150 300 600] [--work /tmp/cohort-bench] [--skip-peers]
+Every timed run starts from the same state: its outputs from an earlier run are deleted first, then the
+benchmark waits `--settle` seconds. On ext4 without a journal (this machine) a new file skips every inode
+freed in the last ~30 s (`recently_deleted`, a linear scan per file), so a build started right after a big
+delete is slower for a reason that has nothing to do with the tool; without the wait the first contender
+after a cleanup would pay for it (ours did: MkDocs cleans the previous site inside the timed build).
+
+usage: scripts/bench_site.py [--sizes 150 300 600] [--work /tmp/cohort-bench] [--skip-peers] [--settle 35]
 Results: WORK/results-N/*.json (bench_table.py format) and a table with the ratios on stdout.
 """
 
@@ -34,6 +40,22 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 BENCH = SHARED / "bench"
 BIN = Path(sys.executable).parent
+# seconds after a delete before a timed run: ext4's recently-deleted window (vm.dirty_expire_centisecs
+# 3000 = 30 s, plus 5 s when the inode table block is still dirty)
+SETTLE_S = 35.0
+
+
+def fresh_start(*paths: Path, settle: float = SETTLE_S, deleted: bool = False) -> None:
+    """Delete `paths` (earlier outputs); if anything was deleted (or `deleted`: something else was, just
+    before), wait `settle` seconds (see the module docstring)."""
+    removed = deleted
+    for path in paths:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+            removed = True
+    if removed and settle > 0:
+        print(f"  (deleted earlier outputs; waiting {settle:g} s before timing)", file=sys.stderr, flush=True)
+        time.sleep(settle)
 
 
 def run(cmd: list[str], *, check: bool = True, **kw) -> subprocess.CompletedProcess:
@@ -154,10 +176,13 @@ print(n, "pages")
 """
 
 
-def plain_build(work: Path, corpus: Path, cache: Path, results: Path, groups: int) -> dict:
+def plain_build(
+    work: Path, corpus: Path, cache: Path, results: Path, groups: int, settle: float = SETTLE_S
+) -> dict:
     """Plain MkDocs + Material (default full nav, no plugins) on the archive's own Markdown."""
     plain = work / f"plain-{groups}"
-    shutil.rmtree(plain, ignore_errors=True)
+    # `mkdocs serve` (the step before) deleted its temporary site when it stopped
+    fresh_start(plain, settle=settle, deleted=True)
     (plain / "docs").mkdir(parents=True)
     env = corpus_env(corpus, cache)
     env["COHORT_OFFLINE"] = "1"
@@ -236,13 +261,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bench_size(work: Path, groups: int, skip_peers: bool) -> dict:
+def bench_size(work: Path, groups: int, skip_peers: bool, settle: float = SETTLE_S) -> dict:
     corpus = make_corpus(work, groups)
     results = work / f"results-{groups}"
-    shutil.rmtree(results, ignore_errors=True)
     cache = work / f"cache-{groups}"
-    shutil.rmtree(cache, ignore_errors=True)
     site = work / f"site-{groups}"
+    # cold means no cache and no earlier site (the peers start without theirs as well)
+    fresh_start(results, cache, site, settle=settle)
     env = corpus_env(corpus, cache)
     cmd = [str(BIN / "mkdocs"), "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
     row: dict = {"groups": groups}
@@ -262,8 +287,9 @@ def bench_size(work: Path, groups: int, skip_peers: bool) -> dict:
         "cohort-archive-warm", results, cmd, env, REPO, corpus=str(corpus), repos=groups, site=site
     )
     row["serve_rebuild_s"] = serve_rebuild(work, corpus, cache, groups)
-    row["plain"] = plain_build(work, corpus, cache, results, groups)
+    row["plain"] = plain_build(work, corpus, cache, results, groups, settle)
     if not skip_peers:
+        fresh_start(results / "multirepo", settle=settle)
         run(["bash", str(BENCH / "peer_multirepo.sh"), str(corpus), str(results)], check=False)
         peer = results / "peer.json"
         row["multirepo"] = json.loads(peer.read_text()) if peer.exists() else None
@@ -309,6 +335,9 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[150, 300, 600])
     ap.add_argument("--work", type=Path, default=Path("/tmp/cohort-bench"))
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument(
+        "--settle", type=float, default=SETTLE_S, help="seconds to wait after deleting earlier outputs"
+    )
     args = ap.parse_args()
     if not (BENCH / "make_scale_corpus.py").exists():
         print(f"needs the benchmark kit at {BENCH}", file=sys.stderr)
@@ -316,7 +345,7 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in args.sizes:
-        rows.append(bench_size(args.work, n, args.skip_peers))
+        rows.append(bench_size(args.work, n, args.skip_peers, args.settle))
         (args.work / "bench_site.json").write_text(json.dumps(rows, indent=1, default=str))
         print(table(rows), flush=True)
     print(table(rows))
