@@ -250,6 +250,23 @@ def test_quoted_answer_without_answer_marker(registry: Registry) -> None:
     assert parse(registry, text).answer(6).markdown == ans  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("version", ["2025-january", "2026-january"])
+def test_example_taken_out_of_the_quote_stays_out_of_the_answer(registry: Registry, version: str) -> None:
+    # the quote ends at `Example:`, the example follows unquoted, a second quote holds `Answer:`
+    text = report_text(registry, version)
+    example = "> Example:\n> *An example answer for question 2 ... and ... .*\n>\n> Answer:\n"
+    assert example in text
+    text = text.replace(example, "> Example:\n>\n\nsXXXXXX, sXXXXXX, sXXXXXX\n>\n> Answer:\n", 1)
+    report = parse(registry, text)
+    assert report.answer(2).markdown == STUDENTS  # type: ignore[union-attr]
+    # without the second `Answer:` the unquoted lines are the answer, as before
+    bare = text.replace("sXXXXXX, sXXXXXX, sXXXXXX\n>\n> Answer:\n", "")
+    assert parse(registry, bare).answer(2).markdown == STUDENTS  # type: ignore[union-attr]
+    # an answer written right below the quote is kept, even with a quoted `Answer:` further down
+    kept = text.replace("sXXXXXX, sXXXXXX, sXXXXXX\n>\n> Answer:\n", "s999999\n>\n> Answer:\n")
+    assert parse(registry, kept).answer(2).markdown.startswith("s999999")  # type: ignore[union-attr]
+
+
 # --- checklist --------------------------------------------------------------------------------------
 
 

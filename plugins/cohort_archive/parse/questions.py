@@ -22,6 +22,8 @@ _ANSWER = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*answer[ \t]*:[ \t]*(?:\*\*|
 _HINT = re.compile(r"^[\s*_]*(?:recommended\s+)?answer\s+length\b", re.I)
 _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
+_EXAMPLE_LINES = 6  # how far below a quote ending at `Example:` its unquoted example may reach
+_EXAMPLE_LIKE = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
 
 
 @dataclass
@@ -87,12 +89,39 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
     if marker is not None:
         rest = _ANSWER.match(inner[marker]).group(1)  # type: ignore[union-attr]
         quoted = ([rest] if rest.strip() else []) + inner[marker + 1 :]
+    elif (k := _unquoted_example(doc, inner, b_end, loc.end)) is not None:
+        rest = _ANSWER.match(strip_quote(lines[k])).group(1)  # type: ignore[union-attr]
+        quoted, after = [], ([rest] if rest.strip() else []) + lines[k + 1 : loc.end]
     else:
         quoted = _untemplated(inner, loc)
         first = next((i for i, line in enumerate(after) if line.strip()), None)
         if first is not None and (m := _ANSWER.match(after[first])):  # `Answer:` outside the quote
             after = ([m.group(1)] if m.group(1).strip() else []) + after[first + 1 :]
     return quoted + ([""] if quoted and after else []) + after
+
+
+def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> int | None:
+    """The line of the template's `> Answer:` when the student took the example out of the quote.
+
+    The quote then ends at `Example:`, the example text follows unquoted, and a second quote holds
+    `Answer:`. Those few lines (at most `_EXAMPLE_LINES`) are template matter, not the answer, when each
+    looks like the course's examples (italic, `...` gaps, `sXXXXXX` study numbers); else nothing is cut.
+    """
+    last = next((line for line in reversed(inner) if line.strip()), "")
+    if not _EXAMPLE.match(last):
+        return None
+    lines = doc.lines
+    for k in range(b_end, min(end, b_end + _EXAMPLE_LINES + 1)):
+        if doc.code[k]:
+            return None
+        if is_quoted(lines[k]):
+            inside = strip_quote(lines[k])
+            if not inside.strip():
+                continue
+            return k if ":" in inside and _ANSWER.match(inside) else None
+        if lines[k].strip() and not (_EXAMPLE_LIKE.search(lines[k]) or _ITALIC_LINE.match(lines[k])):
+            return None
+    return None
 
 
 def _template_block(doc: Document, loc: Located, begin: int) -> tuple[int, int] | None:
