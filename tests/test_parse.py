@@ -224,6 +224,63 @@ def test_heading_only_question_whose_prompt_was_deleted(registry: Registry) -> N
     assert a and a.markdown == answer_of(registry, "2025-january", 7)
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["**Question {n}**", "__Question {n}__", "<h3>Question {n}</h3>", '<h2 id="q{n}">Question {n}</h2>'],
+)
+def test_question_headings_written_in_bold_or_html(registry: Registry, heading: str) -> None:
+    text = report_text(registry, "2026-january")
+    for n in range(1, 32):
+        text = text.replace(f"### Question {n}\n", heading.format(n=n) + "\n")
+    report = parse(registry, text)
+    for n in (3, 9, 24, 31):
+        a = report.answer(n)
+        assert a and a.markdown == answer_of(registry, "2026-january", n), n
+        assert not a.problems, n  # read as the template's own heading
+
+
+def test_question_heading_text_in_an_answer_stays_in_it(registry: Registry) -> None:
+    ans = "We compared two setups.\n\n**Question 5 of our survey** was about latency: it went down."
+    text = report_text(registry, "2026-january", q9=ans)
+    assert parse(registry, text).answer(9).markdown == ans  # type: ignore[union-attr]
+
+
+def test_questions_answered_out_of_order(registry: Registry) -> None:
+    text = report_text(registry, "2025-january")
+    q5 = text[text.index("### Question 5\n") : text.index("### Question 6\n")]
+    q6 = text[text.index("### Question 6\n") : text.index("### Question 7\n")]
+    text = text.replace(q5 + q6, q6 + q5)
+    report = parse(registry, text)
+    for n in (4, 5, 6, 7):
+        assert report.answer(n).markdown == answer_of(registry, "2025-january", n), n  # type: ignore[union-attr]
+
+
+def test_html_comments_are_hidden_as_on_github(registry: Registry) -> None:
+    text = report_text(registry, "2025-january")
+    # a group comments out the template's example and length hint ...
+    example = "> Example:\n> *An example answer for question 12 ... and ... .*\n>\n"
+    assert example in text
+    text = text.replace(example, f"<!--\n{example}-->\n")
+    # ... hides a draft inside an answer, and shows HTML comments in code
+    ans = answer_of(registry, "2025-january", 14)
+    shown = "Final text. <!-- old draft: we used nothing --> Done.\n\n```html\n<!-- kept in code -->\n```"
+    text = text.replace(f"> Answer:\n\n{ans}\n", f"> Answer:\n\n{shown}\n", 1)
+    report = parse(registry, text)
+    assert report.answer(12).markdown == answer_of(registry, "2025-january", 12)  # type: ignore[union-attr]
+    q14 = report.answer(14)
+    assert q14 and "old draft" not in q14.markdown and "<!-- kept in code -->" in q14.markdown
+    assert q14.markdown.startswith("Final text.") and "Done." in q14.markdown
+    assert any("2 HTML comment(s) hidden" in p.message for p in report.problems)
+
+
+def test_an_unclosed_html_comment_hides_nothing(registry: Registry) -> None:
+    ans = answer_of(registry, "2025-january", 20)
+    text = report_text(registry, "2025-january", q20="<!-- TODO: screenshots\n\n" + ans)
+    a = parse(registry, text).answer(20)
+    assert a and a.answered and ans in a.markdown
+    assert parse(registry, text).answer(21).markdown == answer_of(registry, "2025-january", 21)  # type: ignore[union-attr]
+
+
 def test_stripped_template_without_answer_markers(registry: Registry) -> None:
     text = report_text(registry, "2024-january", q3="We used a framework.\n\nIt helped.")
     lines = [

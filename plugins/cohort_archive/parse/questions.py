@@ -63,6 +63,11 @@ def locate(doc: Document, template: Template, match: Match) -> list[Located]:
             if number == loc.spec.number and lo < line < hi:
                 loc.start, loc.heading = line, heading_lines[line].text
                 break
+        else:  # out of order (a group moved the question): only its one and only heading will do
+            lines = [line for line, number in numbered if number == loc.spec.number]
+            taken = {f.start for f in found}
+            if len(lines) == 1 and lines[0] not in taken and not _inside_prompt(found, lines[0]):
+                loc.start, loc.heading = lines[0], heading_lines[lines[0]].text
     starts = sorted(f.start for f in found if f.start is not None)
     for k, loc in enumerate(found):
         if loc.start is None:
@@ -72,6 +77,10 @@ def locate(doc: Document, template: Template, match: Match) -> list[Located]:
         if nxt is not None and nxt.spec.section != loc.spec.section:
             loc.end = _section_cut(doc, loc, nxt.spec.section)
     return found
+
+
+def _inside_prompt(found: list[Located], line: int) -> bool:
+    return any(f.prompt is not None and f.prompt.start <= line < f.prompt.end for f in found)
 
 
 def answer_lines(doc: Document, loc: Located) -> list[str]:

@@ -10,7 +10,7 @@ from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
 from cohort_archive.parse.questions import Located, answer_lines, locate
 from cohort_archive.registry.detect import Hint, detect
-from cohort_archive.registry.document import Document
+from cohort_archive.registry.document import Document, without_comments
 from cohort_archive.registry.load import Registry
 
 _STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{6}(?!\d)")
@@ -30,6 +30,10 @@ def parse_report(
     text, problems = decode(data, path)
     front_matter, text, fm_problems = split_front_matter(text, path)
     problems += fm_problems
+    text, comments = without_comments(text)
+    if comments:
+        message = f"{comments} HTML comment(s) hidden, as GitHub does; their words are not counted"
+        problems.append(Problem(path, message, severity="info"))
     doc = Document.from_text(text)
     title = next((h.text for h in doc.headings if h.level == 1), "")
     detection = detect(doc, registry, hint)

@@ -7,6 +7,7 @@ in a bash block is no heading), and paragraphs carry their line span so answers 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,6 +18,13 @@ _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
 _QUESTION_HEADING = re.compile(r"^\W*question\W*(\d+)\b", re.IGNORECASE)
 _BOLD_START = re.compile(r"^\s*(\*\*|__)")
+# headings written otherwise: `<h3>Question 5</h3>` on its own line, a line `**Question 5**` alone
+_HTML_HEADING = re.compile(r"^[ \t]{0,3}<h([1-6])(?:\s[^>]*)?>(.*?)</h\1>[ \t]*$", re.IGNORECASE)
+_BOLD_QUESTION = re.compile(
+    r"^[ \t]{0,3}(\*\*|__)[ \t]*(question[ \t]*\d+(?!\d)[^*_]*?)[ \t]*\1[ \t]*$", re.I
+)
+_PSEUDO_LEVEL = 3  # the level of the template's question headings
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,14 @@ class Document:
         self.code = code_mask(self.lines)
         self.headings = []
         for i, line in enumerate(self.lines):
-            if "#" in line and not self.code[i] and (m := _HEADING.match(line)):
+            if self.code[i]:
+                continue
+            if "#" in line and (m := _HEADING.match(line)):
                 self.headings.append(Heading(i, len(m.group(1)), m.group(2).strip()))
+            elif "<" in line and (m := _HTML_HEADING.match(line)):
+                self.headings.append(Heading(i, int(m.group(1)), re.sub(r"<[^>]*>", "", m.group(2)).strip()))
+            elif ("**" in line or "__" in line) and (m := _BOLD_QUESTION.match(line)):
+                self.headings.append(Heading(i, _PSEUDO_LEVEL, m.group(2).strip()))
         self.paragraphs = _paragraphs(self.lines, self.code, {h.line for h in self.headings})
 
     @classmethod
@@ -112,6 +126,32 @@ def _after_heading(start: int, heading_lines: set[int], lines: list[str]) -> boo
         if start - k < 0 or lines[start - k].strip():
             return False
     return False
+
+
+def without_comments(text: str) -> tuple[str, int]:
+    """(`text` with its HTML comments blanked, line breaks kept, as GitHub hides them; how many).
+
+    Comments in fenced code or in an inline code span stay, and so does an unclosed `<!--` (GitHub would
+    hide the rest of the file; here nothing is hidden that was not meant to be).
+    """
+    if "<!--" not in text:
+        return text, 0
+    lines = text.split("\n")
+    code = code_mask(lines)
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def blank(m: re.Match[str]) -> str:
+        row = bisect_right(starts, m.start()) - 1
+        before = lines[row][: m.start() - starts[row]]
+        if code[row] or before.count("`") % 2:
+            return m.group(0)
+        hidden.append(m.group(0))
+        return "\n" * m.group(0).count("\n")
+
+    hidden: list[str] = []
+    return _COMMENT.sub(blank, text), len(hidden)
 
 
 def code_mask(lines: list[str]) -> list[bool]:
