@@ -255,6 +255,25 @@ def test_questions_answered_out_of_order(registry: Registry) -> None:
         assert report.answer(n).markdown == answer_of(registry, "2025-january", n), n  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    "marker", ["> **Answer**:", "> **Answer:**", "> __Answer__ :", "#### Answer:", "**Answer**:"]
+)
+def test_answer_marker_variants(registry: Registry, marker: str) -> None:
+    text = report_text(registry, "2024-january").replace("> Answer:\n", marker + "\n")
+    report = parse(registry, text)
+    for n in (3, 12, 27):
+        assert report.answer(n).markdown == answer_of(registry, "2024-january", n), n  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("rule", ["---", "***", "* * *", "___"])
+def test_rules_between_questions_stay_out_of_answers(registry: Registry, rule: str) -> None:
+    text = report_text(registry, "2026-january").replace("\n### Question", f"\n{rule}\n\n### Question")
+    report = parse(registry, text)
+    assert report.answer(1).markdown == GROUP  # type: ignore[union-attr]
+    for n in (5, 17, 30):
+        assert report.answer(n).markdown == answer_of(registry, "2026-january", n), n  # type: ignore[union-attr]
+
+
 def test_html_comments_are_hidden_as_on_github(registry: Registry) -> None:
     text = report_text(registry, "2025-january")
     # a group comments out the template's example and length hint ...

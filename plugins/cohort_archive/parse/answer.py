@@ -12,6 +12,7 @@ PLACEHOLDER = re.compile(
 )
 _LEADING_DASHES = re.compile(r"^[ \t]*-{3,}[ \t]*(.*)$")
 _TRAILING_DASHES = re.compile(r"^(.*?)[ \t]*-{3,}[ \t]*$")
+_RULE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
 _ATX = re.compile(r"^([ \t]{0,3})(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
@@ -33,8 +34,9 @@ def count_images(text: str) -> int:
 def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
     """The answer the group wrote, and whether a template placeholder was left beside it.
 
-    Drops `--- question N fill here ---` lines, the template's filler text, a trailing section intro, and
-    `--- ... ---` wrapper dashes around the whole answer; removes indentation common to all lines.
+    Drops `--- question N fill here ---` lines, the template's filler text, a trailing section intro or
+    rule (`---`, `***`), and `--- ... ---` wrapper dashes around the whole answer; removes indentation
+    common to all lines.
     """
     kept = [line for line in lines if "--" not in line or not PLACEHOLDER.match(line)]  # it needs "--"
     placeholder = len(kept) < len(lines)
@@ -46,6 +48,8 @@ def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
         while start > 0 and kept[start - 1].lstrip().startswith(">"):
             start -= 1
         kept = _trim(kept[:start])
+    while kept and _RULE.match(kept[-1]):  # a separator before the next question (`---`, `***`)
+        kept = _trim(kept[:-1])
     text = _dedent(_unwrap(kept))  # answers indented as a whole were meant as prose
     return text, placeholder and bool(text.strip())
 

@@ -18,7 +18,11 @@ from cohort_archive.registry.document import Document, Paragraph, is_quoted, str
 from cohort_archive.registry.text import normalise, normalised_phrase, phrase_tokens, similarity, tokens
 
 # (every `Answer:` has a colon: a line without one is not tried)
-_ANSWER = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*answer[ \t]*:[ \t]*(?:\*\*|__|\*|_)?[ \t]?(.*)$", re.I)
+# (`**Answer:**`, `**Answer**:`, `#### Answer:` too)
+_ANSWER = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*|__|\*|_)?[ \t]*answer[ \t]*(?:\*\*|__|\*|_)?[ \t]*:[ \t]*(?:\*\*|__|\*|_)?[ \t]?(.*)$",
+    re.I,
+)
 _HINT = re.compile(r"^[\s*_]*(?:recommended\s+)?answer\s+length\b", re.I)
 _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
