@@ -437,6 +437,11 @@ def test_2026_text_with_2025_wording_of_q3(registry: Registry) -> None:
     assert report.answer(3).answered and report.answer(3).question == "third-party-framework"  # type: ignore[union-attr]
     # ... while a 2025 text handed in by a 2026 group stays 2025
     assert parse(registry, render(t25, {1: GROUP}), hint="2026-january").template == "2025-january"
+    # ... and with the question headings deleted, Q3 is found by the 2025 wording of its prompt
+    bare = re.sub(r"(?m)^### Question \d+\n", "", text)
+    report = parse(registry, bare)
+    for n in (2, 3, 4):
+        assert report.answer(n).markdown == invented_answer(t26.question(n)), n  # type: ignore[union-attr, arg-type]
 
 
 def test_identical_versions_settled_by_hint(registry: Registry) -> None:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from cohort_archive.model import QuestionSpec, Template
-from cohort_archive.registry.detect import Match
-from cohort_archive.registry.document import Document, Paragraph, is_quoted, strip_quote
+from cohort_archive.registry.detect import MATCH_THRESHOLD, Match
+from cohort_archive.registry.document import Document, Heading, Paragraph, is_quoted, strip_quote
 from cohort_archive.registry.text import normalise, normalised_phrase, phrase_tokens, similarity, tokens
 
 # (every `Answer:` has a colon: a line without one is not tried)
@@ -41,8 +41,14 @@ class Located:
     heading: str | None = None  # the heading text as written, when there is one
 
 
-def locate(doc: Document, template: Template, match: Match) -> list[Located]:
-    """Place every question of the template in the document (start/end None when it is missing)."""
+def locate(
+    doc: Document, template: Template, match: Match, other_wordings: dict[int, tuple[str, ...]] | None = None
+) -> list[Located]:
+    """Place every question of the template in the document (start/end None when it is missing).
+
+    A question is found by its prompt, else by its `Question N` heading, else by the prompt another
+    version gives it (`other_wordings`, from `Registry.other_wordings`).
+    """
     found = [Located(q) for q in template.questions]
     heading_lines = {h.line: h for h in doc.headings}
     for loc in found:
@@ -72,6 +78,9 @@ def locate(doc: Document, template: Template, match: Match) -> list[Located]:
             taken = {f.start for f in found}
             if len(lines) == 1 and lines[0] not in taken and not _inside_prompt(found, lines[0]):
                 loc.start, loc.heading = lines[0], heading_lines[lines[0]].text
+    for k, loc in enumerate(found):
+        if loc.start is None and other_wordings and loc.spec.number in other_wordings:
+            _by_other_wording(doc, found, k, other_wordings[loc.spec.number], heading_lines, template)
     starts = sorted(f.start for f in found if f.start is not None)
     for k, loc in enumerate(found):
         if loc.start is None:
@@ -81,6 +90,36 @@ def locate(doc: Document, template: Template, match: Match) -> list[Located]:
         if nxt is not None and nxt.spec.section != loc.spec.section:
             loc.end = _section_cut(doc, loc, nxt.spec.section)
     return found
+
+
+def _by_other_wording(
+    doc: Document,
+    found: list[Located],
+    k: int,
+    prompts: tuple[str, ...],
+    heading_lines: dict[int, Heading],
+    template: Template,
+) -> None:
+    """Place `found[k]` at the prompt-like paragraph between its neighbours most like one of `prompts`."""
+    lo = max((f.start for f in found[:k] if f.start is not None), default=-1)
+    hi = min((f.start for f in found[k + 1 :] if f.start is not None), default=len(doc.lines))
+    used = {f.prompt.start for f in found if f.prompt is not None}
+    words = [phrase_tokens(p)[:150] for p in prompts]
+    best, best_sim = None, MATCH_THRESHOLD
+    for cand in doc.prompt_candidates:
+        if lo < cand.start < hi and cand.start not in used:
+            sim = max(similarity(w, cand.words) for w in words)
+            if sim >= best_sim:
+                best, best_sim = cand, sim
+    if best is None:
+        return
+    loc = found[k]
+    loc.prompt, loc.start = best, best.start
+    j = best.start - 1
+    while j > lo and not doc.lines[j].strip():
+        j -= 1
+    if j > lo and j in heading_lines and not _is_section(heading_lines[j].text, template):
+        loc.start, loc.heading = j, heading_lines[j].text
 
 
 def _inside_prompt(found: list[Located], line: int) -> bool:

@@ -48,7 +48,7 @@ def parse_report(
             title=title,
         )
     template = match.template
-    located = locate(doc, template, match)
+    located = locate(doc, template, match, registry.other_wordings(template.id))
     fillers = registry.fillers.get(template.id, {})
     answers = [_answer(doc, loc, fillers.get(loc.spec.number, "")) for loc in located]
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))

@@ -33,6 +33,7 @@ class Registry:
     fillers: dict[str, dict[int, str]] = field(default_factory=dict)
     # When each version was published (template id -> date); orders versions for date hints.
     released: dict[str, date] = field(default_factory=dict)
+    _wordings: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict, repr=False, compare=False)
 
     def template(self, id: str) -> Template:
         try:
@@ -53,6 +54,25 @@ class Registry:
     def ordered(self) -> list[Template]:
         """Templates oldest first."""
         return [self.templates[k] for k in sorted(self.templates, key=self.age)]
+
+    def other_wordings(self, id: str) -> dict[int, tuple[str, ...]]:
+        """Question number -> the prompts other versions give the same question (canonical id), when
+        worded otherwise: a group may answer one question of an older template in a newer report."""
+        if id in self._wordings:
+            return self._wordings[id]
+        own = self.template(id)
+        out: dict[int, tuple[str, ...]] = self._wordings.setdefault(id, {})
+        for q in own.questions:
+            others = {
+                o.prompt
+                for t in self.ordered()
+                if t.id != id
+                for o in t.questions
+                if o.id == q.id and o.prompt != q.prompt
+            }
+            if others:
+                out[q.number] = tuple(sorted(others))
+        return out
 
 
 def default_registry_dir() -> Path:
