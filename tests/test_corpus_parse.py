@@ -152,3 +152,64 @@ def test_answers_render_as_with_magiclink_everywhere(case) -> None:
     texts = [a.markdown for a in report.answers if a.answered] + [report.free_form_markdown or ""]
     for text in texts:
         assert renderer.render(text) == sanitise_html(md.reset().convert(text)), text[:80]
+
+
+# --- the same report written otherwise reads the same ----------------------------------------------------
+
+
+def _swap_5_6(text: str) -> str:
+    q5 = re.search(r"(?ms)^### Question 5\s*$.*?(?=^### Question 6\s*$)", text)
+    q6 = re.search(r"(?ms)^### Question 6\s*$.*?(?=^### Question 7\s*$)", text)
+    if not (q5 and q6):
+        return text
+    return text[: q5.start()] + q6.group(0) + q5.group(0) + text[q6.end() :]
+
+
+# Forms real groups use (each seen in some report, or a tool's doing); none changes what was answered.
+REWRITES = {
+    "crlf": lambda t: t.replace("\n", "\r\n"),
+    "bom": lambda t: "\ufeff" + t,
+    "trailing-spaces": lambda t: "\n".join(line + "  " for line in t.split("\n")),
+    "h2-question-headings": lambda t: re.sub(r"(?m)^###(\s+Question)", r"##\1", t),
+    "indented-question-headings": lambda t: re.sub(r"(?m)^(###\s+Question)", r"  \1", t),
+    "titled-question-headings": lambda t: re.sub(
+        r"(?m)^###\s+Question\s+(\d+)\s*$", r"### Question \1: ours", t
+    ),
+    "bold-question-headings": lambda t: re.sub(r"(?m)^###\s+(Question\s+\d+)\s*$", r"**\1**", t),
+    "html-question-headings": lambda t: re.sub(r"(?m)^###\s+(Question\s+\d+)\s*$", r"<h3>\1</h3>", t),
+    "no-blank-after-headings": lambda t: re.sub(r"(?m)^(#+ .*)\n\n", r"\1\n", t),
+    "front-matter": lambda t: "---\ntitle: Our report\n---\n\n" + t,
+    "bold-answer-marker": lambda t: re.sub(r"(?m)^(>?\s*)Answer:", r"\1**Answer:**", t),
+    "bold-answer-word": lambda t: re.sub(r"(?m)^(>?\s*)Answer:", r"\1**Answer**:", t),
+    "upper-answer-marker": lambda t: re.sub(r"(?m)^(>?\s*)Answer:", r"\1ANSWER:", t),
+    "quote-without-space": lambda t: re.sub(r"(?m)^> ", ">", t),
+    "rules-between-questions": lambda t: re.sub(r"(?m)^(###\s+Question)", r"---\n\n\1", t),
+    "examples-commented-out": lambda t: re.sub(
+        r"(?m)^> Example:\n((?:>.*\n)*?)>\n> Answer:",
+        lambda m: f"<!--\n> Example:\n{m.group(1)}-->\n>\n> Answer:",
+        t,
+    ),
+    "questions-5-and-6-swapped": _swap_5_6,
+}
+
+
+def _reading(report: Report) -> tuple[str | None, dict[int, str]]:
+    answers = {a.number: " ".join(a.markdown.split()) for a in report.answers if a.answered}
+    return report.template, answers
+
+
+@pytest.mark.parametrize("rewrite", list(REWRITES))
+def test_a_report_written_otherwise_reads_the_same(rewrite: str) -> None:
+    rows = manifest()  # skips without the corpus
+    changed = []
+    for row in rows:
+        key = f"{row['cohort']}/{row['group_number']}"
+        text = _parsed(key)[1].decode("utf-8", "replace").replace("\r\n", "\n")
+        first = _git(row, "log", "--reverse", "--format=%cs", "--", "reports/README.md").split()[0].decode()
+        expected = _reading(parse_report(text.encode(), registry(), hint=first))
+        got = _reading(parse_report(REWRITES[rewrite](text).encode(), registry(), hint=first))
+        if got != expected:
+            lost = sorted(set(expected[1]) - set(got[1]))
+            differ = sorted(n for n in set(expected[1]) & set(got[1]) if expected[1][n] != got[1][n])
+            changed.append(f"{key}: template {expected[0]} -> {got[0]}, lost {lost}, changed {differ}")
+    assert not changed, "\n".join(changed)
