@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
 import sys
 import threading
 import time
@@ -32,6 +31,7 @@ from .export import write_exports
 from .fetch import FetchOptions, fetch_all
 from .figures import figure_files
 from .lightbox import OPT_OUT, LightboxAssets
+from .linking import link_or_copy
 from .model import Roster, Snapshot
 from .page_cache import PageCache, digest, files_digest, rendered_digest
 from .pages import urls
@@ -478,12 +478,12 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             return
         site = Path(config.site_dir)
         for file, cached in self.reused.values():
-            place(cached, Path(file.abs_dest_path))
+            link_or_copy(cached, file.abs_dest_path)
         if self.figures_ready is not None:
             self.figures = self.figures_ready.result()
             self.figures_ready = None
         for uri, path in self.figures.items():
-            place(path, site / uri)
+            link_or_copy(path, site / uri)
         if self.page_cache is not None:
             self.page_cache.prune()
         if self.reused:
@@ -519,16 +519,6 @@ def lower_priority() -> None:
     with contextlib.suppress(OSError):
         me = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + BACKGROUND_NICE))
-
-
-def place(source: Path, target: Path) -> None:
-    """Put a file into the site: a hard link where possible (no copy), else a copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 _TITLE = re.compile(r"^(?:title:\s*(.+)|#\s+(.+?)\s*#*)\s*$", re.M)

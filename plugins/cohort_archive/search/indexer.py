@@ -38,6 +38,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..archive import Archive
+from ..linking import link_tree
 from .compact import compact_fragment_names
 from .docs import built_html_path, hand_written_pages, mark_page
 from .pagefind import INDEX_CHUNK_SIZE, INDEX_CHUNK_SIZE_ENV, PagefindService, one_cpu
@@ -259,7 +260,7 @@ class SearchIndexer:
                     cached = self._cached(key)
                     if cached is not None:
                         counts, refused = cached
-                        _copy_tree(self.cache_dir / key / "bundle", out)  # type: ignore[operator]
+                        link_tree(self.cache_dir / key / "bundle", out)  # type: ignore[operator]
                         self.reused += 1
                     else:
                         service = service or self._started(bundle.records, size)
@@ -323,7 +324,7 @@ class SearchIndexer:
         tmp = self.cache_dir / f".{key}.{self._token}"
         try:
             shutil.rmtree(tmp, ignore_errors=True)
-            _copy_tree(bundle, tmp / "bundle")
+            link_tree(bundle, tmp / "bundle")
             (tmp / "info.json").write_text(
                 json.dumps({"indexed": indexed, "errors": errors}), encoding="utf-8"
             )
@@ -438,15 +439,3 @@ def _bundle_key(records_key: str, pages: dict[str, str]) -> str:
         digest.update(f"\1{url}\2".encode())
         digest.update(html.encode())
     return f"{records_key}-{digest.hexdigest()[:16]}"
-
-
-def _copy_tree(source: Path, target: Path) -> None:
-    """Copy a folder by hard links where the file system allows (bundles are never changed in place)."""
-
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
