@@ -14,7 +14,8 @@ For each size (default 150, 300 and 600 groups: 1, 2 and 4 cohorts of 150, made 
                 per group.
 
 Every timed run starts from the same state: its outputs from an earlier run are deleted first, then the
-benchmark waits `--settle` seconds. On ext4 without a journal (this machine) a new file skips every inode
+benchmark waits `--settle` seconds, and what earlier runs wrote is flushed to disk (`sync`; a warm build
+right after the cold one otherwise shares the disk with the writeback of the cold build's 3 GB). On ext4 without a journal (this machine) a new file skips every inode
 freed in the last ~30 s (`recently_deleted`, a linear scan per file), so a build started right after a big
 delete is slower for a reason that has nothing to do with the tool; without the wait the first contender
 after a cleanup would pay for it (ours did: MkDocs cleans the previous site inside the timed build).
@@ -98,6 +99,7 @@ def corpus_env(corpus: Path, cache: Path) -> dict[str, str]:
 def measure(name: str, out: Path, cmd: list[str], env: dict[str, str], cwd: Path, **extra) -> dict:
     """Run cmd under peer_measure.py; write a bench_table.py-style JSON; return it."""
     out.mkdir(parents=True, exist_ok=True)
+    os.sync()  # the previous run's files are written out before this one is timed
     raw, log = out / f"{name}.measure", out / f"{name}.log"
     subprocess.run(
         [
@@ -290,6 +292,7 @@ def bench_size(work: Path, groups: int, skip_peers: bool, settle: float = SETTLE
     row["plain"] = plain_build(work, corpus, cache, results, groups, settle)
     if not skip_peers:
         fresh_start(results / "multirepo", settle=settle)
+        os.sync()
         run(["bash", str(BENCH / "peer_multirepo.sh"), str(corpus), str(results)], check=False)
         peer = results / "peer.json"
         row["multirepo"] = json.loads(peer.read_text()) if peer.exists() else None
