@@ -154,7 +154,7 @@ def test_answers_render_as_with_magiclink_everywhere(case) -> None:
         assert renderer.render(text) == sanitise_html(md.reset().convert(text)), text[:80]
 
 
-# --- the same report written otherwise reads the same ----------------------------------------------------
+# --- the same report written otherwise reads the same (answers and checklist) ----------------------------------------------------
 
 
 def _swap_5_6(text: str) -> str:
@@ -163,6 +163,12 @@ def _swap_5_6(text: str) -> str:
     if not (q5 and q6):
         return text
     return text[: q5.start()] + q6.group(0) + q5.group(0) + text[q6.end() :]
+
+
+def _before_questions(text: str, pattern: str, replacement: str) -> str:
+    """`re.sub` on the part before the first question (the checklist), not in answers."""
+    cut = m.start() if (m := re.search(r"(?m)^#+\s+Question\s+1\b", text)) else len(text)
+    return re.sub(pattern, replacement, text[:cut]) + text[cut:]
 
 
 # Forms real groups use (each seen in some report, or a tool's doing); none changes what was answered.
@@ -190,12 +196,15 @@ REWRITES = {
         t,
     ),
     "questions-5-and-6-swapped": _swap_5_6,
+    "checklist-numbered": lambda t: _before_questions(t, r"(?m)^(\s*)[-*+] \[", r"\g<1>1. ["),
+    "checklist-ticks-as-emoji": lambda t: _before_questions(t, r"(?m)^(\s*[-*+] )\[[xX]\]", r"\1✅"),
+    "checklist-upper-x": lambda t: _before_questions(t, r"(?m)^(\s*[-*+] )\[x\]", r"\1[X]"),
 }
 
 
-def _reading(report: Report) -> tuple[str | None, dict[int, str]]:
+def _reading(report: Report) -> tuple[str | None, dict[int, str], list[tuple[str | None, bool]]]:
     answers = {a.number: " ".join(a.markdown.split()) for a in report.answers if a.answered}
-    return report.template, answers
+    return report.template, answers, [(e.item, e.checked) for e in report.checklist]
 
 
 @pytest.mark.parametrize("rewrite", list(REWRITES))
@@ -211,5 +220,12 @@ def test_a_report_written_otherwise_reads_the_same(rewrite: str) -> None:
         if got != expected:
             lost = sorted(set(expected[1]) - set(got[1]))
             differ = sorted(n for n in set(expected[1]) & set(got[1]) if expected[1][n] != got[1][n])
-            changed.append(f"{key}: template {expected[0]} -> {got[0]}, lost {lost}, changed {differ}")
+            ticks = (
+                "same checklist"
+                if got[2] == expected[2]
+                else f"checklist {len(expected[2])} -> {len(got[2])} items"
+            )
+            changed.append(
+                f"{key}: template {expected[0]} -> {got[0]}, lost {lost}, changed {differ}, {ticks}"
+            )
     assert not changed, "\n".join(changed)

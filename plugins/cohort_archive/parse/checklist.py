@@ -9,11 +9,16 @@ from cohort_archive.registry.detect import align_hits
 from cohort_archive.registry.document import Document
 from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
-# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, or a bare `[x]`. A box holding
-# x/X/✓/✔/✅ is ticked; anything else (`-`, `~`, `%`: partly done) is not.
-_ITEM = re.compile(r"^[ \t]{0,3}(?:[*+-][ \t]*)?\[([^\]\n]{0,5})\](?!\()[ \t]*(.+)$")
-_TICK = re.compile(r"[xX✓✔✅]")
-_BULLET = re.compile(r"^[ \t]{0,3}[*+-][ \t]+(?!\[)(.+)$")
+# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `1. [x]`, or a bare `[x]`; or a
+# bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding x/X/✓/✔/✅/☑ is ticked; anything
+# else (`-`, `~`, `%`: partly done; ❌) is not.
+_MARK = r"(?:[*+-]|\d{1,3}[.)])"
+_SYMBOLS = "✅✔✓☑❌✗✘☐⬜🔲"
+_ITEM = re.compile(
+    rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(.+)$"
+)
+_TICK = re.compile(r"[xX✓✔✅☑]")
+_BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
 _MODULES = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)\s*$")
 MATCH_THRESHOLD = 0.6
 
@@ -37,14 +42,15 @@ def parse_checklist(
         if doc.code[i] or not (boxed or bullet):
             i += 1
             continue
-        text = (boxed.group(2) if boxed else bullet.group(1)).strip()  # type: ignore[union-attr]
+        text = (boxed.group(3) if boxed else bullet.group(1)).strip()  # type: ignore[union-attr]
         while i + 1 < end and lines[i + 1].startswith((" ", "\t")) and lines[i + 1].strip():
             nxt = lines[i + 1]
             if _ITEM.match(nxt) or _BULLET.match(nxt.lstrip()):
                 break
             text += " " + nxt.strip()
             i += 1
-        raw.append((text, bool(boxed and _TICK.search(boxed.group(1))), bool(boxed)))
+        box = (boxed.group(1) or boxed.group(2) or "") if boxed else ""
+        raw.append((text, bool(_TICK.search(box)), bool(boxed)))
         i += 1
     words = [tokens(_MODULES.sub("", text)) for text, _, _ in raw]
     index = phrase_index(tuple(phrase_tokens(item.text) for item in items))
