@@ -112,12 +112,12 @@ def test_bad_rows_are_skipped_with_file_and_line(tmp_path: Path) -> None:
         "6,s6,,,,,",  # 7 empty url
         "7,s7,https://github.com/o/seven",  # 8 too few cells
         "8,s8,,,,,https://github.com/o/eight,extra",  # 9 too many cells
-        "9,s9,,,,,http://github.com/o/nine",  # 10 plain http
+        "9,s9,,,,,http://gitlab.com/o/nine",  # 10 plain http (a GitHub address would be read as https)
         "10,s10,,,,,ext::sh -c touch% /tmp/pwned",  # 11 transport helper
         "11,s11,,,,,--upload-pack=touch /tmp/pwned",  # 12 option
         "12,s12,,,,,https://user:secret@github.com/o/twelve",  # 13 credentials
         "13,s13,,,,,git://github.com/o/thirteen",  # 14 scheme
-        "14,s14,,,,,github.com/o/fourteen",  # 15 not a URL
+        "14,s14,,,,,gitlab.com/o/fourteen",  # 15 not a URL (a GitHub address would get https://)
         "15,s15,,,,,https://github.com/o/fif teen",  # 16 space
         "16,s16,,,,,fd::17",  # 17 transport helper
         "17,s17,,,,,ssh://-oProxyCommand=evil/o/r",  # 18 host starting with -
@@ -152,6 +152,33 @@ def test_bad_rows_are_skipped_with_file_and_line(tmp_path: Path) -> None:
     assert "malformed repository path" in text["19"]
     assert "file:///absolute/path" in text["20"]
     assert "malformed repository path" in text["21"]
+
+
+def test_github_addresses_as_people_type_them(tmp_path: Path) -> None:
+    rows = [
+        "1,s1,,,,,github.com/o/one",
+        "2,s2,,,,,http://github.com/o/two/",
+        "3,s3,,,,,https://www.github.com/o/three/tree/main",
+        "4,s4,,,,,https://github.com/o/four/blob/main/reports/README.md",
+        "5,s5,,,,,https://github.com/o/five.git",
+        "6,s6,,,,,www.github.com/o/six.git/",
+    ]
+    path = write(tmp_path / "2026-january.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    roster = load_roster(path)
+    assert [e.repo_url for e in roster.entries] == [
+        "https://github.com/o/one",
+        "https://github.com/o/two",
+        "https://github.com/o/three",
+        "https://github.com/o/four",
+        "https://github.com/o/five.git",
+        "https://github.com/o/six.git",
+    ]
+    got = errors(roster.problems)
+    assert [line for line, _ in got] == ["2", "3", "4", "5", "7"]
+    assert all(p.severity == "info" for p in roster.problems)
+    assert got[0][1] == "group 1: repo_url 'github.com/o/one' read as https://github.com/o/one"
+    assert "branch in the address is not used" in got[2][1]
+    assert is_usable(roster)
 
 
 @pytest.mark.parametrize(
@@ -267,3 +294,21 @@ def test_corpus_rosters_load_cleanly() -> None:
     assert problems == [] and len(rosters) == 4
     assert sum(len(r.entries) for r in rosters) == 32
     assert all(web_url(e.repo_url) for r in rosters for e in r.entries)
+
+
+def test_the_cohort_page_tells_skipped_rows_from_notes(tmp_path: Path) -> None:
+    from cohort_archive.model import Cohort
+    from cohort_archive.pages.cohort import build_overview
+
+    rows = [
+        "1,s1,,,,,github.com/o/one",
+        "2,s2,,,,,https://github.com/o/two",
+        "x,s3,,,,,https://github.com/o/x",
+    ]
+    roster = load_roster(write(tmp_path / "2026-january.csv", HEADER + "\n" + "\n".join(rows) + "\n"))
+    spec = build_overview(Cohort(roster.settings, problems=list(roster.problems)))
+    page = "".join(spec.blocks)
+    assert "Roster: 1 rows skipped, 1 notes" in page and 'class="admonition warning"' in page
+    notes_only = [p for p in roster.problems if p.severity == "info"]
+    page = "".join(build_overview(Cohort(roster.settings, problems=notes_only)).blocks)
+    assert "Roster: notes" in page and 'class="admonition note"' in page

@@ -70,6 +70,11 @@ _SCP = re.compile(r"^(?P<user>[A-Za-z0-9._-]+)@(?P<host>[A-Za-z0-9.-]+):(?P<path
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
 _BAD_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 _GITHUB_HOSTS = {"github.com", "www.github.com", "ssh.github.com"}
+# A GitHub repository as people type it: no scheme, http, www., a trailing slash, a /tree/main page
+_GITHUB_TYPED = re.compile(
+    r"^(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9_.-]+)/(?P<name>[A-Za-z0-9_.-]+)(?P<rest>/.*)?$",
+    re.IGNORECASE,
+)
 
 
 # --- public API ------------------------------------------------------------------------------------
@@ -317,6 +322,26 @@ def check_repo_url(url: str) -> str | None:
     return None
 
 
+def normalise_repo_url(url: str) -> tuple[str, str | None]:
+    """(the URL git should use, a note on what changed or None) for a roster `repo_url`.
+
+    A GitHub repository typed as a web address becomes `https://github.com/OWNER/NAME` (`.git` kept when
+    given): no scheme, `http://`, `www.`, a trailing slash or a page below the repository
+    (`/tree/main`, `/blob/...`). Anything else is returned as it is (`check_repo_url` judges it).
+    """
+    m = _GITHUB_TYPED.match(url)
+    if not m or m["owner"].startswith("-") or m["owner"] in (".", ".."):
+        return url, None
+    clean = f"https://github.com/{m['owner']}/{m['name']}"
+    if clean == url:
+        return url, None
+    note = f"repo_url '{_short(url)}' read as {clean}"
+    rest = (m["rest"] or "").strip("/")
+    if rest.startswith("tree/") and rest != "tree":
+        note += " (the branch in the address is not used: set `branch` in the roster's settings)"
+    return clean, note
+
+
 def web_url(repo_url: str, commit: str | None = None, path: str | None = None) -> str | None:
     """The repository's GitHub page (`https://github.com/OWNER/NAME`), or None when not on GitHub.
 
@@ -395,12 +420,13 @@ def _parse_row(
             f"duplicate group number {group} (first on line {seen[group]}); row skipped",
             severity="error",
         )
-    url = row["repo_url"]
+    url, note = normalise_repo_url(row["repo_url"])
     why = check_repo_url(url)
     if why:
         return None, Problem(where, f"group {group}: {why}; row skipped", severity="error")
     students = tuple(row[c] for c in header if c.startswith("student") and row[c])
-    return RosterEntry(cohort=cohort, group=group, repo_url=url, students=students, line=line), None
+    entry = RosterEntry(cohort=cohort, group=group, repo_url=url, students=students, line=line)
+    return entry, Problem(where, f"group {group}: {note}", severity="info") if note else None
 
 
 def _with_ref(entry: RosterEntry, ref: str) -> RosterEntry:

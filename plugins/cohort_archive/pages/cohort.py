@@ -32,9 +32,14 @@ def build_overview(cohort: Cohort) -> PageSpec:
     intro = f"<p>{' · '.join(facts)}</p><p>{' · '.join(links)}</p>"
     if cohort.problems:
         items = "".join(f"<li>{h(str(p))}</li>" for p in cohort.problems)
+        skipped = sum("row skipped" in p.message for p in cohort.problems)
+        title = f"{skipped} rows skipped" if skipped else "notes"
+        if skipped and skipped < len(cohort.problems):
+            title += f", {len(cohort.problems) - skipped} notes"
+        kind = "warning" if skipped or any(p.severity != "info" for p in cohort.problems) else "note"
         intro += (
-            f'<div class="admonition warning"><p class="admonition-title">Roster: '
-            f"{len(cohort.problems)} rows skipped</p><ul>{items}</ul></div>"
+            f'<div class="admonition {kind}"><p class="admonition-title">Roster: {title}</p>'
+            f"<ul>{items}</ul></div>"
         )
     header = ["Group", "Repository", "Commit date", "Answered", "Within limits", "Figures", "Missing",
               "Checklist", "Problems", "Status"]  # fmt: skip
