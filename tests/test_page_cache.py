@@ -52,3 +52,20 @@ def test_second_build_reuses_pages_and_equals_a_fresh_build(tmp_path: Path) -> N
     third = mkdocs_build(tmp_path / "third", env=env, strict=True, config=project / "mkdocs.yml")
     assert "unchanged pages reused" not in third.stderr
     assert "About the archive" in (tmp_path / "third" / "2025-january" / "index.html").read_text()
+
+
+def test_parsed_reports_are_kept_per_registry_and_per_plugin_code(tmp_path: Path) -> None:
+    from cohort_archive.plugin import _fingerprint
+
+    templates, package = tmp_path / "templates", tmp_path / "package"
+    (package / "parse").mkdir(parents=True)
+    templates.mkdir()
+    (templates / "2026-january.yml").write_text("id: 2026-january\n")
+    (package / "parse" / "answer.py").write_text("A = 1\n")
+    first = _fingerprint(templates, package)
+    assert _fingerprint(templates, package) == first
+    (package / "parse" / "answer.py").write_text("A = 2\n")  # a new version of the parser
+    second = _fingerprint(templates, package)
+    assert second != first
+    (templates / "2026-january.yml").write_text("id: 2026-january\ntitle: x\n")
+    assert _fingerprint(templates, package) not in (first, second)

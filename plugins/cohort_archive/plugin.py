@@ -548,10 +548,15 @@ def _walk_pages(items) -> list[Page]:
     return out
 
 
-def _fingerprint(templates_dir: Path) -> str:
+def _fingerprint(templates_dir: Path, package: Path = Path(__file__).parent) -> str:
+    """What normalised reports depend on besides their text: the registry and the code that reads them
+    (so a new version of the plugin never serves reports its predecessor parsed)."""
     digest = hashlib.sha256()
     for path in sorted(templates_dir.glob("*.yml")):
         digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
