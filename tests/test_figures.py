@@ -657,6 +657,7 @@ def test_summarize_counts(tree):
         "missing": ["figures/none.png", "../../../etc/passwd"],
         "case_mismatch": 1,
         "unsafe": 1,
+        "lfs": 0,
     }
 
 

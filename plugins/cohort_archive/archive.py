@@ -10,6 +10,7 @@ import hashlib
 import logging
 import multiprocessing
 import pickle
+import posixpath
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fetch.tree import first_added
+from .figures.lfs import attribute_files
 from .model import Cohort, Group, ListingTree, Problem, Report, Roster, RosterEntry, Snapshot
 from .normalise import REPORT_PATH, normalise, normalise_report
 from .registry import Registry
@@ -106,6 +108,7 @@ class _Job:
     symlinks: set[str]
     git_dir: str | None
     env: dict[str, str] | None
+    contents: dict[str, bytes] = field(default_factory=dict)  # the small files normalising reads
 
 
 _WORKER: dict[str, object] = {}
@@ -134,7 +137,7 @@ def _run_job(job: _Job) -> tuple[str, Report | None, Rendered | None, str | None
             def first(path: str):
                 return first_added(git_dir, env, commit, path)
 
-        tree = ListingTree(job.files, job.symlinks, first)
+        tree = ListingTree(job.files, job.symlinks, first, job.contents)
         report = normalise_report(job.data, job.entry, job.commit, tree, registry)  # type: ignore[arg-type]
         return job.key, report, render_report(report, renderer), None  # type: ignore[arg-type]
     except Exception as exc:  # reported by the caller against the group
@@ -151,9 +154,11 @@ def _job(snapshot: Snapshot) -> _Job | None:
     if data is None:
         return None
     files, symlinks = listing()
+    folder = posixpath.dirname(REPORT_PATH) or None
+    contents = {p: found for p in attribute_files(files, folder) if (found := tree.read(p)) is not None}
     return _Job(
         snapshot.key, snapshot.entry, snapshot.commit, data, files, symlinks,
-        str(getattr(tree, "git_dir", "")) or None, getattr(tree, "local_env", None),
+        str(getattr(tree, "git_dir", "")) or None, getattr(tree, "local_env", None), contents,
     )  # fmt: skip
 
 

@@ -103,7 +103,8 @@ class DictTree:
 
 
 class ListingTree:
-    """A RepoTree that knows the file list but not the contents (what figure resolution needs).
+    """A RepoTree that knows the file list but, of the contents, only `contents` (what figure resolution
+    needs: the listing, and the `.gitattributes`).
 
     `first_added(path)` answers when a file was first committed, when the creator can tell.
     """
@@ -113,13 +114,15 @@ class ListingTree:
         files: list[str],
         symlinks: set[str] | None = None,
         first_added: Callable[[str], datetime | None] | None = None,
+        contents: dict[str, bytes] | None = None,
     ) -> None:
         self._files = list(files)
         self._links = set(symlinks or ())
         self._first_added = first_added
+        self._contents = dict(contents or {})
 
     def read(self, path: str) -> bytes | None:
-        return None
+        return self._contents.get(path)
 
     def is_symlink(self, path: str) -> bool:
         return path in self._links
@@ -273,6 +276,7 @@ class Figure:
     path: str | None = None  # repo path of the file, when resolved
     site_name: str | None = None  # file name under the group's figure folder in the site
     question: int | None = None  # the answer it appears in
+    hosted: str | None = None  # the URL it is shown from instead of a copy (a Git LFS file)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from .config import CohortArchiveConfig
 from .export import write_exports
 from .fetch import FetchOptions, fetch_all
 from .figures import figure_files
+from .figures.lfs import is_pointer
 from .lightbox import OPT_OUT, LightboxAssets
 from .linking import link_or_copy
 from .model import Roster, Snapshot
@@ -237,6 +238,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
                 for target, repo_path in missing.items():
                     data = snap.tree.read(repo_path) if snap.tree else None
                     if data is None:
+                        continue
+                    if is_pointer(data):  # in Git LFS although no .gitattributes says so
+                        log.warning(f"{snap.key}: {repo_path} is a Git LFS pointer, not an image; not shown")
                         continue
                     target.parent.mkdir(parents=True, exist_ok=True)
                     tmp = target.with_name(f".{target.name}.tmp")

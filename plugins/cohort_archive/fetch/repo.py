@@ -16,6 +16,7 @@ from git import Repo
 from git.exc import GitError
 from git.refs import Reference, SymbolicReference
 
+from ..figures.lfs import attribute_files
 from ..model import IMAGE_EXTENSIONS
 from .gitcmd import GitFailed, explain, last_line, run_git
 from .tree import FILE_MODES, Entries, missing_objects, parse_ls_tree
@@ -363,6 +364,8 @@ def prefetch_targets(
     entries = selection.entries or {}
     found = entries.get(report_path)
     report = [found[1]] if found and found[0] in FILE_MODES else []
+    if report:  # the .gitattributes that say which figures are in Git LFS: a few bytes, same request
+        report += [entries[p][1] for p in attribute_files(entries, folder) if entries[p][0] in FILE_MODES]
     tree = selection.trees.get(folder) if folder else selection.tree
     trees = [tree] if tree else []
     if folder is None or scope == "report":

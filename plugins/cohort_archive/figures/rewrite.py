@@ -29,9 +29,11 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from cohort_archive.figures.lfs import media_url
 from cohort_archive.figures.refs import Link, find_code_image_refs, find_definitions, find_links
 from cohort_archive.figures.resolve import (
     ROOT_FALLBACK_NOTE,
@@ -77,11 +79,13 @@ def apply_figures(
     figure_base: str,
     report_path: str = "reports/README.md",
     group: str | None = None,
+    lfs: Callable[[str], bool] | None = None,
 ) -> Report:
     """Resolve and rewrite every figure reference and local link in `report`'s answers (and free-form text).
 
     Fills `report.figures` (one Figure per reference, in order) and appends Problems to
-    `report.problems`. Returns the same, mutated, Report.
+    `report.problems`. Returns the same, mutated, Report. `lfs(path)` tells files stored with Git LFS:
+    the repository holds only a pointer, so such a figure is shown from GitHub's LFS host (not copied).
     """
     index = TreeIndex(tree)
     repo = parse_repo_url(repo_url)
@@ -114,12 +118,14 @@ def apply_figures(
             loc = locate_image(link.dest, index, report_path, repo)
             figure = figure_for(link.dest, loc)
             figure.question = question
+            if figure.path and lfs is not None and lfs(figure.path):
+                _in_lfs(figure, repo, commit)
             hits.append(_Hit(key, link, figure, loc))
 
-    names = site_names([h.figure.path for h in hits if h.figure.path], posixpath.dirname(report_path))
-    for h in hits:
-        if h.figure.path:
-            h.figure.site_name = names[h.figure.path]
+    copied = [h for h in hits if h.figure.path and h.figure.status != "missing" and not h.figure.hosted]
+    names = site_names([h.figure.path for h in copied], posixpath.dirname(report_path))  # type: ignore[misc]
+    for h in copied:
+        h.figure.site_name = names[h.figure.path]  # type: ignore[index]
 
     new_texts = []
     for key, (question, text) in enumerate(texts):
@@ -197,7 +203,7 @@ def summarize(figures: list[Figure]) -> dict:
     """Counts for dashboards: referenced, resolved (incl. case-mismatch), external, and the refs not shown.
 
     `missing` lists the refs that are not shown (status missing or unsafe); `case_mismatch` and
-    `unsafe` count those statuses separately.
+    `unsafe` count those statuses separately; `lfs` the resolved ones shown from GitHub's LFS host.
     """
     return {
         "referenced": len(figures),
@@ -206,6 +212,7 @@ def summarize(figures: list[Figure]) -> dict:
         "missing": [f.ref for f in figures if f.status in ("missing", "unsafe")],
         "case_mismatch": sum(f.status == "case-mismatch" for f in figures),
         "unsafe": sum(f.status == "unsafe" for f in figures),
+        "lfs": sum(f.hosted is not None for f in figures),
     }
 
 
@@ -271,10 +278,20 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
+def _in_lfs(figure: Figure, repo: Repo | None, commit: str | None) -> None:
+    """A figure stored with Git LFS: shown from GitHub's LFS host, or missing off GitHub."""
+    if repo is not None and commit and figure.path:
+        figure.hosted = media_url(repo.owner, repo.name, commit, figure.path)
+    else:
+        figure.status = "missing"
+
+
 def _figure_edits(text: str, h: _Hit, base: str) -> list[_Edit]:
     link, fig = h.link, h.figure
     if fig.status == "external":
         return []
+    if fig.hosted:
+        return _retarget(text, link, fig.hosted)
     if fig.status in ("resolved", "case-mismatch"):
         target = f"{base}/{fig.site_name}" if base else str(fig.site_name)
         return _retarget(text, link, target)
@@ -304,8 +321,13 @@ def _md_dest(target: str) -> str:
 def _figure_problems(h: _Hit, where: str, group: str | None) -> list[Problem]:
     fig, loc = h.figure, h.loc
     ref = fig.ref
+    if fig.status == "missing" and fig.path:
+        return [Problem(where, f"figure {ref} is stored with Git LFS, which only GitHub can show", group)]
     if fig.status == "missing":
         return [Problem(where, f"missing figure: {ref} (no such file in the repository)", group)]
+    if fig.hosted:
+        message = f"figure {ref} is stored with Git LFS: shown from GitHub's LFS host, not copied"
+        return [Problem(where, message, group, "info")]
     if fig.status == "unsafe":
         return [
             Problem(
