@@ -554,6 +554,26 @@ def test_a_fresh_clone_knows_its_missing_blobs_without_asking_git(
     assert asked, "a cached repository is asked which blobs it lacks"
 
 
+def test_a_blob_reader_holds_a_few_mb_after_reading_large_figures(
+    tmp_path: Path, options: FetchOptions
+) -> None:
+    """Reading screenshots must not leave their packs mapped in the reader (it stays open per repository)."""
+    from cohort_archive.fetch.tree import _READERS
+
+    big = {f"reports/figures/shot{k}.png": os.urandom(8 << 20) for k in range(4)}  # 32 MB, incompressible
+    repo = BareRepo.create(tmp_path / "src" / "big.git")
+    repo.commit({"reports/README.md": REPORT, **big})
+    scoped = FetchOptions(cache_dir=options.cache_dir, prefetch="folder")
+    [snap] = fetch_all([roster("a", [(1, repo.url)])], scoped)
+    for path, data in big.items():
+        assert snap.tree.read(path) == data
+    (reader,) = [r for key, r in _READERS._readers.items() if key[0] == str(snap.tree.git_dir)]
+    status = Path(f"/proc/{reader.proc.pid}/status").read_text()
+    rss_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+    assert rss_kb < 24 << 10, f"the reader holds {rss_kb // 1024} MB after reading 32 MB of figures"
+    snap.tree.close()
+
+
 def test_images_scope_brings_the_report_and_its_images_in_one_request(
     tmp_path: Path, options: FetchOptions
 ) -> None:

@@ -296,6 +296,19 @@ class _Missing:
 _MISSING = _Missing()
 
 
+# A blob reader maps the packs it reads from (screenshots: tens of MB per repository) and keeps up to
+# 96 MB of delta bases: with a few readers open while Pagefind indexes, that was a third of the build's
+# peak memory. Small windows and caches bound each reader to a few MB; reads are sequential anyway.
+READER_LIMITS = (
+    "-c",
+    "core.packedGitWindowSize=1m",
+    "-c",
+    "core.packedGitLimit=8m",
+    "-c",
+    "core.deltaBaseCacheLimit=4m",
+)
+
+
 class _BlobReader:
     """One `git cat-file --batch` process."""
 
@@ -303,7 +316,7 @@ class _BlobReader:
         self.lock = threading.Lock()
         full_env = {**os.environ, "LC_ALL": "C", **env}
         self.proc = subprocess.Popen(
-            [executable(), "cat-file", "--batch"],
+            [executable(), *READER_LIMITS, "cat-file", "--batch"],
             cwd=git_dir,
             env=full_env,
             stdin=subprocess.PIPE,
