@@ -272,7 +272,7 @@ def test_deleted_branch_keeps_last_good_commit(report_repo: BareRepo, options: F
 def test_each_failure_is_per_group(report_repo: BareRepo, tmp_path: Path, options: FetchOptions) -> None:
     empty = BareRepo.create(tmp_path / "src" / "empty.git")
     no_report = BareRepo.create(tmp_path / "src" / "noreport.git")
-    no_report.commit({"README.md": "# Project\n", "reports/notes.md": "x"})
+    no_report.commit({"README.md": "# Project\n", "reports/notes.md": "x", "Reports/ReadMe.md": "# Report"})
     rows = [
         (1, report_repo.url),
         (2, "file://" + str(tmp_path / "src" / "deleted.git")),
@@ -291,6 +291,7 @@ def test_each_failure_is_per_group(report_repo: BareRepo, tmp_path: Path, option
     no = one(snaps, 4)
     assert no.commit == no_report.rev("main") and no.report_blob is None and no.tree.files()
     assert no.problems[0].where == "reports/README.md" and "no reports/README.md" in no.problems[0].message
+    assert "there is Reports/ReadMe.md (names are case-sensitive)" in no.problems[0].message
     assert sorted(re.match(r"\[(\d)/4\] ", ln).group(1) for ln in lines) == ["1", "2", "3", "4"]
     assert any("unavailable: repository not found" in ln for ln in lines)
     assert not list((options.cache_dir / "tmp").iterdir())  # failed clones leave nothing behind

@@ -30,7 +30,7 @@ from .gitcmd import GitFailed
 from .gitenv import find_token, git_env, redact, secrets_of
 from .options import FetchOptions, effective_mode
 from .repo import CachedRepo, NotChosen, Selection, Want, keep_ref, prefetch_targets, report_dir
-from .tree import GitTree
+from .tree import FILE_MODES, GitTree
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +357,9 @@ class _RepoJob:
                 continue
             problems = list(out.problems or [])
             if not sel.report_blob:
-                message = f"no {item.want.report_path} at commit {sel.commit[:7]}"
+                message = f"no {item.want.report_path} at commit {sel.commit[:7]}" + _near_misses(
+                    sel, item.want.report_path
+                )
                 problems.append(_problem(item, message, "warning", where=item.want.report_path))
             tree = GitTree(
                 self.final,
@@ -384,6 +386,16 @@ class _RepoJob:
             )
             snaps.append((snap, out.verb))
         return snaps
+
+
+def _near_misses(selection: Selection, report_path: str) -> str:
+    """`; there is reports/readme.md (names are case-sensitive)` when the report is there in another
+    case: why a group that handed in a report shows none."""
+    files = [p for p, (mode, _) in (selection.entries or {}).items() if mode in FILE_MODES]
+    other = sorted(p for p in files if p.lower() == report_path.lower() and p != report_path)
+    if other:
+        return f"; there is {other[0]} (names are case-sensitive)"
+    return ""
 
 
 def _recorded(state: RepoState | None, item: _Item) -> Selection | None:
