@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from cohort_archive.plugin import BACKGROUND_NICE, lower_priority
+from cohort_archive.background import BACKGROUND_NICE, lower_priority
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")

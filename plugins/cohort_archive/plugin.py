@@ -5,14 +5,14 @@ Everything the events call lives in MkDocs-free modules; this file wires them in
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import multiprocessing
 import os
+import pickle
 import re
-import sys
-import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib.metadata import version
 from pathlib import Path
 
@@ -26,11 +26,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .archive import CACHE_VERSION, Archive, Normaliser, ReportCache, build_archive
+from .background import BACKGROUND_NICE, lower_priority  # noqa: F401 (part of this module's API)
 from .config import CohortArchiveConfig
 from .export import write_exports
 from .fetch import FetchOptions, fetch_all
+from .fetch.copy import copy_all
 from .figures import figure_files
-from .figures.lfs import is_pointer
 from .lightbox import OPT_OUT, LightboxAssets
 from .linking import link_or_copy
 from .model import Roster, Snapshot
@@ -210,7 +211,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
 
         Runs while MkDocs renders. Only the report came with the fetch: the files it references are
         downloaded here, one request per group, groups in parallel (figures already cached are skipped),
-        at a lower CPU priority than MkDocs and the search indexer: they are needed only after the pages.
+        in a small worker process (`_in_worker`) at a lower CPU priority than MkDocs and the search
+        indexer: they are needed only after the pages.
         """
         assert self.archive is not None
         out: dict[str, Path] = {}
@@ -229,30 +231,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             if missing:
                 todo.append((snap, missing))
 
-        def write(item: tuple[Snapshot, dict[Path, str]]) -> None:
-            snap, missing = item
-            prefetch = getattr(snap.tree, "prefetch", None)
-            try:
-                if prefetch is not None:
-                    prefetch(sorted(set(missing.values())))
-                for target, repo_path in missing.items():
-                    data = snap.tree.read(repo_path) if snap.tree else None
-                    if data is None:
-                        continue
-                    if is_pointer(data):  # in Git LFS although no .gitattributes says so
-                        log.warning(f"{snap.key}: {repo_path} is a Git LFS pointer, not an image; not shown")
-                        continue
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = target.with_name(f".{target.name}.tmp")
-                    tmp.write_bytes(data)
-                    tmp.replace(target)
-            finally:  # its blob reader (git cat-file, with the packs it mapped) is not needed again
-                close = getattr(snap.tree, "close", None)
-                if close is not None:
-                    close()
-
-        with ThreadPoolExecutor(max_workers=max(1, self.config.workers), initializer=lower_priority) as pool:
-            list(pool.map(write, todo))
+        jobs = [(snap.key, _narrowed(snap, missing), missing) for snap, missing in todo]
+        for warning in _in_worker(copy_all, jobs, self.config.workers) if jobs else []:
+            log.warning(warning)
         return {uri: path for uri, path in out.items() if path.exists()}
 
     def _summary(self, fetch_s: float, parse_s: float) -> None:
@@ -511,18 +492,32 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         return self._path(self.config.cache_dir) / "search" if self.config.page_cache else None
 
 
-BACKGROUND_NICE = 10  # how much lower the figure downloads run than MkDocs and the search indexer
+def _narrowed(snap: Snapshot, missing: dict[Path, str]):
+    """The snapshot's tree cut down to the files to copy (it goes to the worker process)."""
+    narrowed = getattr(snap.tree, "narrowed", None)
+    return narrowed(sorted(set(missing.values()))) if narrowed is not None else snap.tree
 
 
-def lower_priority() -> None:
-    """Run the calling thread, and the processes it starts, at a lower CPU priority (Linux only: there the
-    nice value belongs to the thread, and child processes inherit it; elsewhere it would be the whole
-    build's, so nothing changes)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError):
-        me = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + BACKGROUND_NICE))
+def _in_worker(fn, *args):
+    """`fn(*args)` in a fresh small process (forkserver: not a copy of this one), else here.
+
+    The figure downloads start hundreds of git processes while MkDocs renders; from a 250 MB build
+    process each start maps that process for a moment (vfork), which memory sampling of the process
+    tree counts a second time. From a small worker it is a few MB. Nothing is lost when a worker
+    cannot be had (no forkserver on this platform, a tree that cannot be pickled): it runs here.
+    """
+    try:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            future = pool.submit(fn, *args)
+    except (ValueError, OSError) as exc:  # no forkserver here
+        log.debug(f"figure copies run in the build process ({exc})")
+        return fn(*args)
+    try:
+        return future.result()
+    except (BrokenProcessPool, pickle.PicklingError, TypeError, AttributeError) as exc:
+        log.debug(f"figure copies run in the build process ({exc!r})")
+        return fn(*args)
 
 
 _TITLE = re.compile(r"^(?:title:\s*(.+)|#\s+(.+?)\s*#*)\s*$", re.M)

@@ -155,6 +155,34 @@ class GitTree:
     def __repr__(self) -> str:
         return f"GitTree({str(self.git_dir)!r}, {self.commit[:12]!r})"
 
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        del state["_lock"]  # a tree can go to another process (see `narrowed`); its lock cannot
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    def narrowed(self, paths: list[str]) -> GitTree:
+        """The same tree knowing only `paths` (and the folders): small enough to hand to a worker."""
+        entries = self._all()
+        with self._lock:
+            tree = GitTree(
+                self.git_dir,
+                self.commit,
+                self._env,
+                {p: entries[p] for p in paths if p in entries},
+                dict(self._trees or {}),
+                fetcher=self._fetcher,
+                folder=self._folder,
+                folder_local=self._folder_local,
+                local_blobs=frozenset(self._local_blobs),
+                fresh=self._fresh,
+            )
+            tree._checked, tree._missing = set(self._checked), set(self._missing)
+        return tree
+
     # RepoTree -------------------------------------------------------------------------------------
 
     def read(self, path: str) -> bytes | None:
