@@ -31,3 +31,25 @@ def test_a_lowered_thread_and_its_git_processes_run_below_the_build_which_keeps_
     worker.join()
     assert seen == {"thread": min(19, before + BACKGROUND_NICE), "child": min(19, before + BACKGROUND_NICE)}
     assert nice() == before
+
+
+def test_figure_copies_run_in_a_small_worker_process_and_fall_back_to_this_one(tmp_path) -> None:
+    from cohort_archive.fetch import FetchOptions, fetch_all
+    from cohort_archive.fetch.copy import copy_all
+    from cohort_archive.plugin import _in_worker, _narrowed
+    from cohort_archive.roster import load_rosters
+    from gitrepos import PNG, BareRepo, write_roster
+
+    assert _in_worker(os.getpid) != os.getpid()
+    assert _in_worker(lambda: "here") == "here"  # a job that cannot be pickled runs in this process
+
+    repo = BareRepo.create(tmp_path / "g1.git")
+    repo.commit({"reports/README.md": "# Report\n", "reports/figures/a.png": PNG, "src/x.py": "x = 1\n"})
+    rosters, _ = load_rosters([write_roster(tmp_path / "2026-january.csv", [(1, repo.url)])])
+    [snap] = fetch_all(rosters, FetchOptions(cache_dir=tmp_path / "cache", prefetch="report"))
+    target = tmp_path / "figures" / "a.png"
+    missing = {target: "reports/figures/a.png"}
+    tree = _narrowed(snap, missing)
+    assert tree.files() == ["reports/figures/a.png"]  # only what is copied goes to the worker
+    assert _in_worker(copy_all, [(snap.key, tree, missing)], 2) == []
+    assert target.read_bytes() == PNG
