@@ -144,3 +144,16 @@ def test_from_a_real_repository(tmp_path: Path) -> None:
     url = f"https://media.githubusercontent.com/media/lfs-org/g1/{commit}/reports/figures/registry.png"
     assert q20 is not None and url in q20.markdown
     assert figure_files(group.report) == {}
+
+
+def test_a_pointer_no_attribute_announced_is_not_copied_as_an_image(tmp_path: Path) -> None:
+    from cohort_archive.fetch.copy import copy_files
+
+    tree = ListingTree(
+        ["reports/figures/x.png", "reports/figures/y.png"],
+        contents={"reports/figures/x.png": POINTER, "reports/figures/y.png": PNG},
+    )
+    x, y = tmp_path / "x.png", tmp_path / "y.png"
+    warnings = copy_files("2025-january/7", tree, {x: "reports/figures/x.png", y: "reports/figures/y.png"})
+    assert warnings == ["2025-january/7: reports/figures/x.png is a Git LFS pointer, not an image; not shown"]
+    assert not x.exists() and y.read_bytes() == PNG
