@@ -26,7 +26,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .archive import CACHE_VERSION, Archive, Normaliser, ReportCache, build_archive
-from .background import BACKGROUND_NICE, lower_priority  # noqa: F401 (part of this module's API)
 from .config import CohortArchiveConfig
 from .export import write_exports
 from .fetch import FetchOptions, fetch_all
