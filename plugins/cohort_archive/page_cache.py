@@ -31,10 +31,11 @@ def rendered_digest(rendered: Rendered) -> str:
     return digest(sorted(rendered.answers.items()), rendered.free_form)
 
 
-def files_digest(paths: Iterable[Path]) -> str:
+def files_digest(paths: Iterable[Path], root: Path | None = None) -> str:
+    """A digest of the files' names and bytes; names relative to `root` when given (location-free)."""
     h = hashlib.sha256()
     for path in sorted(paths):
-        h.update(str(path).encode())
+        h.update((path.relative_to(root).as_posix() if root else str(path)).encode())
         try:
             h.update(path.read_bytes())
         except OSError:

@@ -553,9 +553,7 @@ def _fingerprint(templates_dir: Path, package: Path = Path(__file__).parent) -> 
     for path in sorted(templates_dir.glob("*.yml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+    digest.update(files_digest(package.rglob("*.py"), root=package).encode())
     return digest.hexdigest()[:16]
 
 
