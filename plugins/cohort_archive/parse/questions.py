@@ -55,20 +55,12 @@ def locate(
         hit = match.prompts.get(loc.spec.number)
         if not hit:
             continue
-        loc.prompt = hit[0]
-        loc.start = hit[0].start
-        j = hit[0].start - 1
-        while j >= 0 and not doc.lines[j].strip():
-            j -= 1
-        if j >= 0 and j in heading_lines and not _is_section(heading_lines[j].text, template):
-            loc.start = j
-            loc.heading = heading_lines[j].text
+        _at_prompt(doc, loc, hit[0], heading_lines, template)
     numbered = doc.question_headings
     for k, loc in enumerate(found):
         if loc.start is not None:
             continue
-        lo = max((f.start for f in found[:k] if f.start is not None), default=-1)
-        hi = min((f.start for f in found[k + 1 :] if f.start is not None), default=len(doc.lines))
+        lo, hi = _between(found, k, len(doc.lines))
         for line, number in numbered:
             if number == loc.spec.number and lo < line < hi:
                 loc.start, loc.heading = line, heading_lines[line].text
@@ -92,6 +84,31 @@ def locate(
     return found
 
 
+def _between(found: list[Located], k: int, size: int) -> tuple[int, int]:
+    """The start lines of the nearest placed questions before and after `found[k]` (-1, `size` if none)."""
+    lo = max((f.start for f in found[:k] if f.start is not None), default=-1)
+    hi = min((f.start for f in found[k + 1 :] if f.start is not None), default=size)
+    return lo, hi
+
+
+def _at_prompt(
+    doc: Document,
+    loc: Located,
+    prompt: Paragraph,
+    heading_lines: dict[int, Heading],
+    template: Template,
+    floor: int = -1,
+) -> None:
+    """Place `loc` at `prompt`, or at the heading just above it (blank lines between; not a section's
+    heading, and below line `floor`)."""
+    loc.prompt, loc.start = prompt, prompt.start
+    j = prompt.start - 1
+    while j > floor and not doc.lines[j].strip():
+        j -= 1
+    if j > floor and j in heading_lines and not _is_section(heading_lines[j].text, template):
+        loc.start, loc.heading = j, heading_lines[j].text
+
+
 def _by_other_wording(
     doc: Document,
     found: list[Located],
@@ -101,8 +118,7 @@ def _by_other_wording(
     template: Template,
 ) -> None:
     """Place `found[k]` at the prompt-like paragraph between its neighbours most like one of `prompts`."""
-    lo = max((f.start for f in found[:k] if f.start is not None), default=-1)
-    hi = min((f.start for f in found[k + 1 :] if f.start is not None), default=len(doc.lines))
+    lo, hi = _between(found, k, len(doc.lines))
     used = {f.prompt.start for f in found if f.prompt is not None}
     words = [phrase_tokens(p)[:150] for p in prompts]
     best, best_sim = None, MATCH_THRESHOLD
@@ -111,15 +127,8 @@ def _by_other_wording(
             sim = max(similarity(w, cand.words) for w in words)
             if sim >= best_sim:
                 best, best_sim = cand, sim
-    if best is None:
-        return
-    loc = found[k]
-    loc.prompt, loc.start = best, best.start
-    j = best.start - 1
-    while j > lo and not doc.lines[j].strip():
-        j -= 1
-    if j > lo and j in heading_lines and not _is_section(heading_lines[j].text, template):
-        loc.start, loc.heading = j, heading_lines[j].text
+    if best is not None:
+        _at_prompt(doc, found[k], best, heading_lines, template, floor=lo)
 
 
 def _inside_prompt(found: list[Located], line: int) -> bool:
