@@ -10,7 +10,6 @@ import hashlib
 import logging
 import multiprocessing
 import pickle
-import posixpath
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fetch.tree import first_added
-from .figures.lfs import attribute_files
+from .figures.lfs import read_attributes
 from .model import Cohort, Group, ListingTree, Problem, Report, Roster, RosterEntry, Snapshot
 from .normalise import REPORT_PATH, normalise, normalise_report
 from .registry import Registry
@@ -154,8 +153,7 @@ def _job(snapshot: Snapshot) -> _Job | None:
     if data is None:
         return None
     files, symlinks = listing()
-    folder = posixpath.dirname(REPORT_PATH) or None
-    contents = {p: found for p in attribute_files(files, folder) if (found := tree.read(p)) is not None}
+    contents = read_attributes(tree, REPORT_PATH, files)
     return _Job(
         snapshot.key, snapshot.entry, snapshot.commit, data, files, symlinks,
         str(getattr(tree, "git_dir", "")) or None, getattr(tree, "local_env", None), contents,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import posixpath
 
 from .figures import apply_figures
-from .figures.lfs import attribute_files, lfs_rule
+from .figures.lfs import lfs_rule, read_attributes
 from .model import Problem, Report, RepoTree, RosterEntry, Snapshot
 from .parse import parse_report
 from .registry import Registry
@@ -47,7 +46,6 @@ def normalise_report(
         return added.date().isoformat() if added is not None else entry.cohort
 
     report = parse_report(data, registry, path=report_path, hint=hint)
-    folder = posixpath.dirname(report_path) or None
     apply_figures(
         report,
         tree,
@@ -55,7 +53,7 @@ def normalise_report(
         commit=commit,
         figure_base=figure_base(entry.cohort, entry.group),
         report_path=report_path,
-        lfs=lfs_rule({p: tree.read(p) for p in attribute_files(tree.files(), folder)}),
+        lfs=lfs_rule(read_attributes(tree, report_path)),
     )
     key = f"{entry.cohort}/{entry.group}"
     report.problems = [_owned(p, key) for p in report.problems]

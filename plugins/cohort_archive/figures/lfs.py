@@ -11,7 +11,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from cohort_archive.model import RepoTree
 
 ATTRIBUTES = ".gitattributes"
 POINTER = b"version https://git-lfs.github.com/spec/v1"
@@ -34,6 +38,14 @@ def attribute_files(files: Iterable[str], folder: str | None) -> list[str]:
         if not where or (folder and (inside.startswith(f"{where}/") or path.startswith(inside))):
             out.append(path)
     return sorted(out, key=lambda p: (p.count("/"), p))
+
+
+def read_attributes(tree: RepoTree, report_path: str, files: Iterable[str] | None = None) -> dict[str, bytes]:
+    """The `attribute_files` of the report's folder that `tree` can read, with their bytes (`files`: the
+    tree's listing, when the caller has it already)."""
+    folder = posixpath.dirname(report_path.strip("/")) or None
+    paths = attribute_files(tree.files() if files is None else files, folder)
+    return {p: data for p in paths if (data := tree.read(p)) is not None}
 
 
 def lfs_rule(attributes: Mapping[str, bytes | None]) -> Callable[[str], bool]:
