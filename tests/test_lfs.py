@@ -70,19 +70,23 @@ def test_pointers_and_media_urls() -> None:
     )
 
 
-def _report(markdown: str) -> Report:
-    return Report(template=None, free_form_markdown=markdown)
-
-
-def test_an_lfs_figure_is_shown_from_github_and_not_copied() -> None:
-    tree = ListingTree(["reports/README.md", "reports/figures/loss.png", "reports/figures/arch.jpg"])
-    report = apply_figures(
-        _report("![loss](figures/loss.png)\n\n![arch](figures/arch.jpg)\n"),
-        tree,
-        repo_url="https://github.com/o/r",
+def _with_lfs(markdown: str, files: list[str], repo_url: str) -> Report:
+    """`apply_figures` on a free-form report over `files`, with every PNG in LFS (ATTRIBUTES)."""
+    return apply_figures(
+        Report(template=None, free_form_markdown=markdown),
+        ListingTree(["reports/README.md", *files]),
+        repo_url=repo_url,
         commit="c0ffee",
         figure_base="@@ROOT@@/f",
         lfs=lfs_rule({".gitattributes": ATTRIBUTES}),
+    )
+
+
+def test_an_lfs_figure_is_shown_from_github_and_not_copied() -> None:
+    report = _with_lfs(
+        "![loss](figures/loss.png)\n\n![arch](figures/arch.jpg)\n",
+        ["reports/figures/loss.png", "reports/figures/arch.jpg"],
+        "https://github.com/o/r",
     )
     text = report.free_form_markdown or ""
     assert "![loss](https://media.githubusercontent.com/media/o/r/c0ffee/reports/figures/loss.png)" in text
@@ -93,15 +97,7 @@ def test_an_lfs_figure_is_shown_from_github_and_not_copied() -> None:
 
 
 def test_an_lfs_figure_off_github_is_reported_missing() -> None:
-    tree = ListingTree(["reports/README.md", "reports/figures/loss.png"])
-    report = apply_figures(
-        _report("![loss](figures/loss.png)\n"),
-        tree,
-        repo_url="https://gitlab.com/o/r",
-        commit="c0ffee",
-        figure_base="@@ROOT@@/f",
-        lfs=lfs_rule({".gitattributes": ATTRIBUTES}),
-    )
+    report = _with_lfs("![loss](figures/loss.png)\n", ["reports/figures/loss.png"], "https://gitlab.com/o/r")
     assert 'class="ca-missing-figure' in (report.free_form_markdown or "")
     assert figure_files(report) == {}
     assert any("stored with Git LFS, which only GitHub can show" in p.message for p in report.problems)
