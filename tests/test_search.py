@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import multiprocessing
 import os
 import re
 import time
@@ -38,7 +39,7 @@ from cohort_archive.search import (
     html_to_text,
     search_page,
 )
-from cohort_archive.search import indexer as indexer_module
+from cohort_archive.search import bundles as bundles_module
 from cohort_archive.search.docs import PAGE_MARK, hand_written_pages, mark_page
 from cohort_archive.search.indexer import COHORTS_DIR, INDEX_CONFIG, UNUSED_FILES, chunk_size
 from cohort_archive.search.pagefind import (
@@ -381,10 +382,10 @@ def test_the_records_key_covers_every_field_of_a_record() -> None:
         dataclasses.replace(base, meta={"title": "U"}),
         dataclasses.replace(base, filters={"cohort": ["b"]}),
     ]
-    key = indexer_module._records_key([base], 100)
-    assert key == indexer_module._records_key([dataclasses.replace(base)], 100)
-    assert len({key, *(indexer_module._records_key([c], 100) for c in changed)}) == 5
-    assert key != indexer_module._records_key([base], 200)  # the index settings count too
+    key = bundles_module.records_digest([base], 100)
+    assert key == bundles_module.records_digest([dataclasses.replace(base)], 100)
+    assert len({key, *(bundles_module.records_digest([c], 100) for c in changed)}) == 5
+    assert key != bundles_module.records_digest([base], 200)  # the index settings count too
 
 
 def test_pagefind_takes_the_chunk_size_from_the_environment(tmp_path: Path) -> None:
@@ -480,34 +481,25 @@ def test_unchanged_bundles_come_from_the_cache(tmp_path: Path) -> None:
 NEWEST = {"/2025-january/groups/3/#q4", "/2025-january/groups/17/#q3", "/2025-january/groups/17/#q4"}
 
 
-def test_newest_cohort_is_indexed_before_the_pages_arrive_unless_the_cache_has_it(
-    tmp_path: Path, monkeypatch
-) -> None:
+def test_newest_cohort_is_indexed_before_the_pages_arrive_unless_the_cache_has_it(tmp_path: Path) -> None:
     """The main bundle's records go to Pagefind while MkDocs still builds the hand-written pages; when a
     cached bundle holds the same records, the pages decide first whether it is reused."""
     if pagefind_binary() is None:
         pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
-    fed: list[str] = []
-
-    class Recording(PagefindService):
-        def add_record(self, **kwargs) -> None:  # type: ignore[override]
-            fed.append(kwargs["url"])
-            super().add_record(**kwargs)
-
-    monkeypatch.setattr(indexer_module, "PagefindService", Recording)
     site, cache = tmp_path / "site", tmp_path / "cache"
     site.mkdir()
+    fed: list[str] = []
 
     def fed_before_the_page(about: str, wait: float) -> set[str]:
-        fed.clear()
         indexer = SearchIndexer(site, make_archive(), page_url, None, cache_dir=cache)
         indexer.start(pages=["about/"])
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline and not set(fed) >= NEWEST:
+        while time.monotonic() < deadline and not set(indexer.fed) >= NEWEST:
             time.sleep(0.05)
-        early = set(fed) & NEWEST
+        early = set(indexer.fed) & NEWEST
         indexer.add_page("about/", about)
         assert indexer.run().startswith("4 answers and 1 pages;")
+        fed[:] = indexer.fed
         return early
 
     assert fed_before_the_page(ABOUT_HTML, wait=60) == NEWEST
@@ -558,6 +550,40 @@ def test_cancelled_indexing_writes_nothing(tmp_path: Path) -> None:
     indexer.start(pages=["about/"])
     indexer.cancel()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bundles_are_written_by_a_worker_process(tmp_path: Path) -> None:
+    """(So that none of it takes turns with MkDocs on the build process's interpreter lock.)"""
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    indexer = SearchIndexer(tmp_path, make_archive(), page_url, None)
+    indexer.start(pages=["about/"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not indexer.fed:  # the worker waits for the page now
+        time.sleep(0.05)
+    workers = [p for p in multiprocessing.active_children() if p.name == "cohort-archive-search"]
+    assert len(workers) == 1 and workers[0].pid != os.getpid()
+    indexer.add_page("about/", ABOUT_HTML)
+    assert indexer.run().startswith("4 answers and 1 pages;")
+    assert not [p for p in multiprocessing.active_children() if p.name == "cohort-archive-search"]
+
+
+def test_bundles_are_written_in_the_build_process_where_no_worker_can_be_had(
+    tmp_path: Path, monkeypatch
+) -> None:
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+
+    def no_forkserver(method: str | None = None):
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_forkserver)
+    indexer = SearchIndexer(tmp_path, make_archive(), page_url, None)
+    indexer.start(pages=["about/"])
+    indexer.add_page("about/", ABOUT_HTML)
+    assert indexer.run().startswith("4 answers and 1 pages;")
+    assert "/about/" in {f["url"] for f in all_fragments(tmp_path)}
+    assert bundle_problems(tmp_path / "pagefind" / COHORTS_DIR / "2024-january") == []
 
 
 def test_bundle_check_finds_cut_short_files(built_site) -> None:

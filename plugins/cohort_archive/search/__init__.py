@@ -4,7 +4,8 @@
 the page the header box submits to. The UI is `assets/site/search.js` + the header in `assets/overrides/`.
 """
 
-from .indexer import BUNDLE_DIR, FACETS_FILE, INDEX_CONFIG, SearchIndexer
+from .bundles import INDEX_CONFIG
+from .indexer import BUNDLE_DIR, FACETS_FILE, SearchIndexer
 from .page import search_page
 from .records import FILTERS, SearchRecord, answer_records, facet_labels
 from .text import html_to_text

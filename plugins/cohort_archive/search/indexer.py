@@ -15,70 +15,43 @@ others with Pagefind's `mergeIndex`. Indexing can start while MkDocs renders (`s
 are indexed while the pages are built, and the main bundle's records go in too; it is written once the
 hand-written pages are in.
 
-Each bundle's fragments are renamed short (`compact.py`): the `pf_meta` file every first query loads
-shrinks by about 40 %.
-
-With a `cache_dir`, each bundle is kept under a digest of exactly what went into it (its records, the
-hand-written pages for the main one, the index settings, Pagefind's version) and reused while that is
-unchanged: editing `docs/` re-indexes the main bundle only, a new commit of one group its cohort's.
+The bundles are written by a worker process (`bundles.write_bundles`), so that none of that work takes
+turns with MkDocs on the build process's interpreter lock; this module plans them, hands the worker its
+records and pages, and swaps the finished bundles into the site. Each bundle's fragments are renamed short
+(`compact.py`): the `pf_meta` file every first query loads shrinks by about 40 %. Unchanged bundles are
+reused from the cache (`bundles.BundleCache`).
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from ..archive import Archive
-from ..linking import link_tree
-from .compact import compact_fragment_names
-from .docs import built_html_path, hand_written_pages, mark_page
-from .pagefind import INDEX_CHUNK_SIZE, INDEX_CHUNK_SIZE_ENV, PagefindService, one_cpu
+from .bundles import COHORTS_DIR, INDEX_CONFIG, UNUSED_FILES, BundleJob, BundlesDone, write_bundles
+from .docs import built_html_path, hand_written_pages
+from .pagefind import INDEX_CHUNK_SIZE, PagefindError, pagefind_binary
 from .records import COHORT, PageUrl, SearchRecord, answer_records, facet_labels
 
 log = logging.getLogger(__name__)
 
+__all__ = ["BUNDLE_DIR", "COHORTS_DIR", "FACETS_FILE", "INDEX_CONFIG", "UNUSED_FILES", "SearchIndexer"]
+
 BUNDLE_DIR = "pagefind"  # <site>/pagefind/pagefind.js: the UI imports it relative to the site root
-COHORTS_DIR = "cohorts"  # <site>/pagefind/cohorts/<cohort id>/: the bundles merged into the main one
 FACETS_FILE = "cohort-archive-facets.json"  # facet display names and the bundle list, in the main bundle
-LANGUAGE = "en"
-INDEX_CONFIG = {
-    "root_selector": "article",  # hand-written pages: the article only, not the nav or the header
-    "exclude_selectors": [
-        ".headerlink",
-        ".md-content__button",
-        ".md-source-file",
-        "nav",
-        "[data-ca-nosearch]",
-    ],
-    "force_language": LANGUAGE,
-    "write_playground": False,
-}
 SKIP_PAGES = frozenset({"search.md"})
-# Pagefind's ready-made UIs and the stemmer-less WebAssembly: the site uses its own UI (search.js) and
-# indexes everything as English, so these are never requested; dropping them keeps the deploy small.
-UNUSED_FILES = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-    "wasm.unknown.pagefind",
-)
-CACHE_FORMAT = "2"  # bump when what a bundle holds changes without its inputs changing
 MIN_CHUNK_SIZE = 2_000  # a small cohort beside big ones: not hundreds of tiny chunks
-# What a merged bundle keeps (the rest, pagefind.js and the WebAssembly included, comes from the main one).
-MERGED_KEEP = ("pagefind-entry.json", "*.pf_meta", "index", "filter", "fragment")
 
 
 @dataclass
@@ -116,16 +89,6 @@ def chunk_size(records: int, total: int) -> int:
     if total <= 0 or records >= total:
         return INDEX_CHUNK_SIZE
     return max(MIN_CHUNK_SIZE, INDEX_CHUNK_SIZE * records // total)
-
-
-def _strip_merged(folder: Path) -> None:
-    """Drop what a merged bundle never serves (pagefind.js, WebAssembly, the UIs)."""
-    for path in folder.iterdir():
-        if not any(path.match(pattern) for pattern in MERGED_KEEP):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
 
 
 class SearchIndexer:
@@ -166,6 +129,7 @@ class SearchIndexer:
         self.records_indexed = 0
         self.pages_indexed = 0
         self.bundles: list[str] = []  # folders of the last run's bundles, relative to <site>/pagefind/
+        self.fed: list[str] = []  # URLs of the main bundle's records, as the worker handed them to Pagefind
         # <stage>/main: the main bundle, <stage>/cohorts: the others; named per indexer, as two indexers of one
         # site (a build's and a hook's) must not write into each other's folder
         self._token = f"{os.getpid()}-{id(self):x}"
@@ -176,7 +140,8 @@ class SearchIndexer:
         self._pages_ready = threading.Event()
         self._cancelled = False
         self._thread: threading.Thread | None = None
-        self._outcome: tuple[dict[str, int], list[str], list[Bundle]] | BaseException | None = None
+        self._outcome: tuple[BundlesDone, list[Bundle]] | BaseException | None = None
+        self._worker: _Worker | None = None
         self._started_at = 0.0
 
     def records(self) -> list[SearchRecord]:
@@ -190,7 +155,7 @@ class SearchIndexer:
 
     def _reset(self) -> None:
         """Ready for another start()/run() (each run indexes the archive afresh)."""
-        self._thread, self._outcome = None, None
+        self._thread, self._outcome, self._worker = None, None, None
         self._expected, self._pages = set(), {}
         self._pages_ready.clear()
         self._cancelled = False
@@ -202,6 +167,7 @@ class SearchIndexer:
         if self._thread is not None:
             return
         self._started_at = time.monotonic()
+        self.fed = []
         with self._lock:
             self._expected = {u for u in pages if u not in self._pages}
             if not self._expected:
@@ -220,6 +186,8 @@ class SearchIndexer:
     def cancel(self) -> None:
         """Stop a started indexer (the build failed); nothing is written to the site."""
         self._cancelled = True
+        if self._worker is not None:
+            self._worker.cancelled.set()
         self._pages_ready.set()
         if self._thread is not None:
             self._thread.join()
@@ -227,133 +195,57 @@ class SearchIndexer:
         self._reset()
 
     def _work(self) -> None:
+        """Hand the bundles to a worker (`bundles.write_bundles`), then the pages once all are in."""
         try:
-            shutil.rmtree(self._stage, ignore_errors=True)
-            self.reused = 0
-            bundles = plan_bundles(self.records())
+            # the answers' HTML as it is: the worker makes it text
+            bundles = plan_bundles(answer_records(self.archive, self.page_url, to_text=str))
             total = sum(len(b.records) for b in bundles)
-            indexed = {"record": 0, "html": 0}
-            errors: list[str] = []
-            used: set[str] = set()
-            # one Pagefind process at a time: the older cohorts while MkDocs renders, the main bundle last
-            for bundle in [*bundles[1:], bundles[0]]:
-                main = not bundle.path
-                size = chunk_size(len(bundle.records), total)
-                records_key = _records_key(bundle.records, size) if self.cache_dir else ""
-                service: PagefindService | None = None
-                try:
-                    pages: dict[str, str] = {}
-                    if main:
-                        # the newest cohort's records go in while MkDocs still builds the hand-written
-                        # pages, unless a cached bundle holds them (then the pages decide on its reuse)
-                        if not self._records_cached(records_key):
-                            service = self._started(bundle.records, size)
-                        self._pages_ready.wait()
-                        with self._lock:
-                            pages = dict(self._pages)
-                    if self._cancelled:
-                        return
-                    out = self._stage / ("main" if main else bundle.path)
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    key = _bundle_key(records_key, pages) if self.cache_dir else ""
-                    used.add(key)
-                    cached = self._cached(key)
-                    if cached is not None:
-                        counts, refused = cached
-                        link_tree(self.cache_dir / key / "bundle", out)  # type: ignore[operator]
-                        self.reused += 1
-                    else:
-                        service = service or self._started(bundle.records, size)
-                        for url, html in sorted(pages.items()):
-                            service.add_html(url=f"/{url}", html=mark_page(html))
-                        if self._cancelled:
-                            return
-                        counts, refused = service.write(out.resolve())
-                        compact_fragment_names(out, salt=bundle.path)
-                        if not main:
-                            _strip_merged(out)
-                        self._store(key, out, counts, refused)
-                finally:
-                    if service is not None:
-                        service.close()
+            jobs = [BundleJob(b.path, b.records, chunk_size(len(b.records), total)) for b in bundles]
+            for bundle in bundles:
                 bundle.records = []
-                for kind, n in counts.items():
-                    indexed[kind] += n
-                errors += refused
-            self._prune(used)
-            main_dir = self._stage / "main"
-            for name in UNUSED_FILES:
-                (main_dir / name).unlink(missing_ok=True)
-            if len(bundles) > 1:
-                (self._stage / COHORTS_DIR).rename(main_dir / COHORTS_DIR)
-            self._outcome = (indexed, errors, bundles)
+            self._worker = worker = _Worker(self._stage, self.cache_dir, pagefind_binary())
+            try:
+                self._outcome = (self._talk(worker.conn, [*jobs[1:], jobs[0]]), bundles)
+            finally:
+                worker.join()
         except BaseException as exc:  # handed to run(); a failed index must not fail the build
             self._outcome = exc
 
-    def _started(self, records: list[SearchRecord], size: int) -> PagefindService:
-        """A Pagefind process (index chunk size `size`) that has been given `records`."""
-        env = {INDEX_CHUNK_SIZE_ENV: str(size)} if size != INDEX_CHUNK_SIZE else None
-        service = PagefindService(INDEX_CONFIG, env=env, cpus=one_cpu())
+    def _talk(self, conn: Connection, jobs: list[BundleJob]) -> BundlesDone:
+        """Send the worker its jobs (the main bundle last), then the pages; its answer."""
+        finished: list[BundlesDone | BaseException | None] = []
+
+        def receive() -> None:
+            kind, value = conn.recv()
+            if kind == "fed":
+                self.fed += value
+            else:
+                finished.append(value)
+
         try:
-            self._add_records(service, records)
-        except BaseException:
-            service.close()
-            raise
-        return service
-
-    # -- the bundle cache ------------------------------------------------------------------------------
-
-    def _records_cached(self, records_key: str) -> bool:
-        """Whether a cached bundle was made from these records (with whatever pages; see `_bundle_key`)."""
-        if not self.cache_dir or not records_key or not self.cache_dir.is_dir():
-            return False
-        return any(path.name.startswith(f"{records_key}-") for path in self.cache_dir.iterdir())
-
-    def _cached(self, key: str) -> tuple[dict[str, int], list[str]] | None:
-        if not self.cache_dir or not key:
-            return None
-        try:
-            info = json.loads((self.cache_dir / key / "info.json").read_text(encoding="utf-8"))
-            return dict(info["indexed"]), list(info["errors"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _store(self, key: str, bundle: Path, indexed: dict[str, int], errors: list[str]) -> None:
-        if not self.cache_dir or not key or errors:
-            return
-        tmp = self.cache_dir / f".{key}.{self._token}"
-        try:
-            shutil.rmtree(tmp, ignore_errors=True)
-            link_tree(bundle, tmp / "bundle")
-            (tmp / "info.json").write_text(
-                json.dumps({"indexed": indexed, "errors": errors}), encoding="utf-8"
-            )
-            shutil.rmtree(self.cache_dir / key, ignore_errors=True)
-            tmp.rename(self.cache_dir / key)
-        except OSError as exc:  # a cache that cannot be written only costs the next build time
-            log.info("search bundle not cached: %s", exc)
-            shutil.rmtree(tmp, ignore_errors=True)
-
-    def _prune(self, used: set[str]) -> None:
-        """Keep the bundles of this run only."""
-        if not self.cache_dir or not self.cache_dir.is_dir():
-            return
-        for path in self.cache_dir.iterdir():
-            if path.name not in used and not path.name.startswith("."):
-                shutil.rmtree(path, ignore_errors=True)
-
-    def _add_records(self, service: PagefindService, records: list[SearchRecord]) -> None:
-        for record in records:
-            if self._cancelled:
-                return
-            service.add_record(
-                url=record.url,
-                content=record.content,
-                meta=record.meta,
-                filters=record.filters,
-                language=LANGUAGE,
-            )
-        service.flush()
+            for job in jobs:  # each waits in the pipe until the worker is done with the one before
+                conn.send(None if self._cancelled else job)
+            while not finished and not self._pages_ready.is_set():
+                if conn.poll(0.05):
+                    receive()
+            if not finished:
+                with self._lock:
+                    pages = None if self._cancelled else dict(self._pages)
+                conn.send(pages)
+            while not finished:
+                receive()
+        except (EOFError, OSError) as exc:  # the worker is gone; it may have said why
+            with contextlib.suppress(EOFError, OSError):
+                while not finished and conn.poll():
+                    receive()
+            if not finished:
+                raise PagefindError(f"the search index worker ended early ({exc!r})") from exc
+        outcome = finished[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        if outcome is None:
+            raise PagefindError("cancelled")
+        return outcome
 
     # -- finishing -------------------------------------------------------------------------------------
 
@@ -380,7 +272,8 @@ class SearchIndexer:
             shutil.rmtree(self._stage, ignore_errors=True)
             log.warning("search index not built: %s", outcome)
             return f"NOT built ({outcome}); the search page will say so"
-        indexed, self.errors, bundles = outcome
+        done, bundles = outcome
+        indexed, self.errors, self.reused = done.indexed, done.errors, done.reused
         fresh, target = self._stage / "main", self.site_dir / BUNDLE_DIR
         for error in self.errors:
             log.warning("search index: %s", error)
@@ -413,29 +306,32 @@ class SearchIndexer:
         )
 
 
-def _pagefind_version() -> str:
-    try:
-        return version("pagefind")
-    except PackageNotFoundError:  # pragma: no cover - a binary from PATH
-        return "unknown"
+class _Worker:
+    """`bundles.write_bundles` in a process of its own (forkserver: not a copy of the build process), or,
+    where no such process can be had, in a thread; `conn` is this side of its pipe."""
 
+    def __init__(self, stage: Path, cache_dir: Path | None, binary: Path | None) -> None:
+        try:
+            context = multiprocessing.get_context("forkserver")
+            self.conn, theirs = context.Pipe()
+            self.cancelled: threading.Event | Any = context.Event()
+            args = (theirs, self.cancelled, stage, cache_dir, binary)
+            self._runner: multiprocessing.Process | threading.Thread = context.Process(
+                target=write_bundles, args=args, name="cohort-archive-search", daemon=True
+            )
+            self._runner.start()
+            theirs.close()
+        except (ValueError, OSError) as exc:  # no forkserver (or no semaphores) here
+            log.debug(f"search bundles are written in the build process ({exc})")
+            self.conn, theirs = multiprocessing.Pipe()
+            self.cancelled = threading.Event()
+            args = (theirs, self.cancelled, stage, cache_dir, binary)
+            self._runner = threading.Thread(
+                target=write_bundles, args=args, name="search-bundles", daemon=True
+            )
+            self._runner.start()
 
-def _records_key(records: list[SearchRecord], chunk: int) -> str:
-    """A digest of a bundle's records and the index settings."""
-    digest = hashlib.sha256()
-    head = [CACHE_FORMAT, _pagefind_version(), INDEX_CONFIG, chunk, LANGUAGE, sorted(UNUSED_FILES)]
-    digest.update(json.dumps(head, sort_keys=True).encode())
-    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-    for record in records:  # every field of SearchRecord, without asdict's deep copy
-        digest.update(encode([record.url, record.content, record.meta, record.filters]).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
-
-
-def _bundle_key(records_key: str, pages: dict[str, str]) -> str:
-    """A digest of everything a bundle is made from: `<records key>-<pages digest>`."""
-    digest = hashlib.sha256()
-    for url, html in sorted(pages.items()):
-        digest.update(f"\1{url}\2".encode())
-        digest.update(html.encode())
-    return f"{records_key}-{digest.hexdigest()[:16]}"
+    def join(self) -> None:
+        """Wait for the worker to end (closing this side first: a worker waiting for more gets EOF)."""
+        self.conn.close()
+        self._runner.join()

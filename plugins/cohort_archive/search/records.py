@@ -44,7 +44,9 @@ def _within(answer: Answer) -> list[str]:
     return ["yes" if answer.within_limits else "no"]
 
 
-def _group_records(cohort: Cohort, group: Group, archive: Archive, page_url: PageUrl) -> list[SearchRecord]:
+def _group_records(
+    cohort: Cohort, group: Group, archive: Archive, page_url: PageUrl, to_text: Callable[[str], str]
+) -> list[SearchRecord]:
     report = group.report
     rendered = archive.rendered.get(group.snapshot.key, Rendered())
     if report is None:
@@ -60,7 +62,7 @@ def _group_records(cohort: Cohort, group: Group, archive: Archive, page_url: Pag
     filters = {COHORT: [cohort.id], GROUP: [group_value(cohort.id, group.number)]}
     template = archive.registry.templates.get(report.template) if report.template else None
     if template is None:
-        text = html_to_text(rendered.free_form or "")
+        text = to_text(rendered.free_form or "")
         if not text:
             return []
         meta = {**base, "kind": "report", "title": f"Group {group.number} · Report"}
@@ -69,7 +71,7 @@ def _group_records(cohort: Cohort, group: Group, archive: Archive, page_url: Pag
     for answer in sorted(report.answers, key=lambda a: a.number):
         if not answer.answered or answer.question in GROUP_INFO:
             continue
-        text = html_to_text(rendered.answers.get(answer.number, ""))
+        text = to_text(rendered.answers.get(answer.number, ""))
         if not text:
             continue
         spec = template.question(answer.number)
@@ -90,16 +92,19 @@ def _group_records(cohort: Cohort, group: Group, archive: Archive, page_url: Pag
     return out
 
 
-def answer_records(archive: Archive, page_url: PageUrl) -> list[SearchRecord]:
+def answer_records(
+    archive: Archive, page_url: PageUrl, *, to_text: Callable[[str], str] = html_to_text
+) -> list[SearchRecord]:
     """Every answered answer of every group, newest cohort first, then by group and question number.
 
     Group information (Q1 group number, Q2 study numbers) is not indexed; unanswered answers and groups
     without a built page are skipped. A free-form report becomes one record for the whole report.
+    `to_text` makes the content from the answer's HTML (`str`: the HTML as it is, for a later `html_to_text`).
     """
     out: list[SearchRecord] = []
     for cohort in sorted(archive.cohorts, key=lambda c: c.id, reverse=True):
         for group in sorted(cohort.groups, key=lambda g: g.number):
-            out += _group_records(cohort, group, archive, page_url)
+            out += _group_records(cohort, group, archive, page_url, to_text)
     return out
 
 
