@@ -250,8 +250,14 @@ def serve_rebuild(work: Path, corpus: Path, cache: Path, groups: int) -> float |
         found = builds()
         return found[1] if len(found) > 1 else None
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        # SIGINT, as Ctrl-C does: mkdocs serve then deletes its temporary site (on SIGTERM it dies without
+        # doing so, and every run left a copy of the whole site in /tmp)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         log.close()
 
 
