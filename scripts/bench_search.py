@@ -38,7 +38,14 @@ import threading
 import time
 from pathlib import Path
 
-from bench_site import corpus_env, make_corpus, num, run  # same folder: scripts/ is on sys.path
+from bench_site import (  # same folder: scripts/ is on sys.path
+    corpus_env,
+    fresh_start,
+    make_corpus,
+    num,
+    run,
+    warm_corpus,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO.parent / "shared" / "bench"
@@ -294,14 +301,16 @@ def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
     configs = {v: variant_config(work, v) for v in ("ours", "material", "none", "reused", "off")}
     sites = {v: work / f"site-{v}-{groups}" for v in configs}
     row: dict = {"groups": groups, "repeat": repeat}
-    # cold with and without search, alternating, each after deleting its own clone cache (on a file system
-    # that is slow to reuse just-freed inodes, a build right after a big delete pays for it): fastest counts
+    # cold with and without search, alternating, each from no clone cache and no site, on a settled disk
+    # with the corpus in memory (see bench_site.py: fresh_start, warm_corpus): fastest counts
     off_cache = work / f"cache-off-{groups}"
     colds, offs = [], []
     for i in range(2):
-        shutil.rmtree(cache, ignore_errors=True)
+        fresh_start(cache, sites["ours"], deleted=True)
+        warm_corpus(corpus)
         colds.append(measure(f"ours-cold-{i + 1}", results, configs["ours"], sites["ours"], env))
-        shutil.rmtree(off_cache, ignore_errors=True)
+        fresh_start(off_cache, sites["off"], deleted=True)
+        warm_corpus(corpus)
         off_env = corpus_env(corpus, off_cache)
         offs.append(measure(f"off-cold-{i + 1}", results, configs["off"], sites["off"], off_env))
     shutil.rmtree(off_cache, ignore_errors=True)

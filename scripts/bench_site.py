@@ -3,7 +3,8 @@
 
 For each size (default 150, 300 and 600 groups: 1, 2 and 4 cohorts of 150, made by
 ../shared/bench/make_scale_corpus.py from the real corpus) it measures, under the same timer
-(../shared/bench/peer_measure.py: wall time, peak RSS):
+(../shared/bench/peer_measure.py: wall time, peak memory of the whole process tree and of the MkDocs process;
+worker processes are children of multiprocessing's forkserver, so only the tree's peak counts them):
 
 - ours, cold:   `mkdocs build` with an empty clone cache (fetch + normalise + every view + search + export);
 - ours, warm:   the same build again, nothing changed (fetch checks every repo, reports come from the cache);
@@ -15,7 +16,9 @@ For each size (default 150, 300 and 600 groups: 1, 2 and 4 cohorts of 150, made 
 
 Every timed run starts from the same state: its outputs from an earlier run are deleted first, then the
 benchmark waits `--settle` seconds, and what earlier runs wrote is flushed to disk (`sync`; a warm build
-right after the cold one otherwise shares the disk with the writeback of the cold build's 3 GB). On ext4 without a journal (this machine) a new file skips every inode
+right after the cold one otherwise shares the disk with the writeback of the cold build's 3 GB). Before a
+run that clones (ours cold, multirepo) the corpus is read once, so it is in memory as on a git server
+(`warm_corpus`). On ext4 without a journal (this machine) a new file skips every inode
 freed in the last ~30 s (`recently_deleted`, a linear scan per file), so a build started right after a big
 delete is slower for a reason that has nothing to do with the tool; without the wait the first contender
 after a cleanup would pay for it (ours did: MkDocs cleans the previous site inside the timed build).
@@ -57,6 +60,21 @@ def fresh_start(*paths: Path, settle: float = SETTLE_S, deleted: bool = False) -
     if removed and settle > 0:
         print(f"  (deleted earlier outputs; waiting {settle:g} s before timing)", file=sys.stderr, flush=True)
         time.sleep(settle)
+
+
+def warm_corpus(corpus: Path) -> None:
+    """Read every file of the corpus's repositories, so that a timed run finds them in the page cache.
+
+    This machine pages out what was not touched for about a minute (DAMON `pageout`), so a corpus idle since
+    its last use would be read from disk again by whichever contender clones first (2.7 GB at 600 groups, in
+    our cold build's time); a real git server would serve it from memory. Every contender that clones gets
+    the corpus warm, right before its timer starts.
+    """
+    for path in (corpus / "repos").rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                while fh.read(1 << 20):
+                    pass
 
 
 def run(cmd: list[str], *, check: bool = True, **kw) -> subprocess.CompletedProcess:
@@ -126,6 +144,7 @@ def measure(name: str, out: Path, cmd: list[str], env: dict[str, str], cwd: Path
         "exit_code": m["exit_code"],
         "wall_seconds": m["wall_seconds"],
         "peak_rss_mb": m.get("peak_rss_mb"),
+        "peak_tree_rss_mb": m.get("peak_tree_rss_mb"),
         "peak_tree_pss_mb": m.get("peak_tree_pss_mb"),
         **extra,
     }
@@ -276,6 +295,7 @@ def bench_size(work: Path, groups: int, skip_peers: bool, settle: float = SETTLE
     site = work / f"site-{groups}"
     # cold means no cache and no earlier site (the peers start without theirs as well)
     fresh_start(results, cache, site, settle=settle)
+    warm_corpus(corpus)
     env = corpus_env(corpus, cache)
     cmd = [str(BIN / "mkdocs"), "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
     row: dict = {"groups": groups}
@@ -299,6 +319,7 @@ def bench_size(work: Path, groups: int, skip_peers: bool, settle: float = SETTLE
     if not skip_peers:
         fresh_start(results / "multirepo", settle=settle)
         os.sync()
+        warm_corpus(corpus)
         run(["bash", str(BENCH / "peer_multirepo.sh"), str(corpus), str(results)], check=False)
         peer = results / "peer.json"
         row["multirepo"] = json.loads(peer.read_text()) if peer.exists() else None
@@ -314,7 +335,7 @@ def table(rows: list[dict]) -> str:
     s = num
     lines = [
         "| groups | ours cold s | ours warm s | serve rebuild s | plain MkDocs s | multirepo s | cold × multirepo "
-        "| warm × multirepo | serve / plain | peak RSS MB (cold) | site MB | cache MB |",
+        "| warm × multirepo | serve / plain | peak MB (cold): tree RSS / PSS, MkDocs process | site MB | cache MB |",
         "|" + "---|" * 12,
     ]
     for r in rows:
@@ -326,7 +347,8 @@ def table(rows: list[dict]) -> str:
             f"| {s(plain_s)} | {s(pw)} | {s(pw / cold['wall_seconds'] if pw else None)} "
             f"| {s(pw / warm['wall_seconds'] if pw else None)} "
             f"| {s(r['serve_rebuild_s'] / plain_s if r['serve_rebuild_s'] else None, 2)} "
-            f"| {s(cold.get('peak_rss_mb'), 0)} | {s(cold.get('site_bytes', 0) / 1e6)} | {s(r['cache_bytes'] / 1e6)} |"
+            f"| {s(cold.get('peak_tree_rss_mb'), 0)} / {s(cold.get('peak_tree_pss_mb'), 0)}, "
+            f"{s(cold.get('peak_rss_mb'), 0)} | {s(cold.get('site_bytes', 0) / 1e6)} | {s(r['cache_bytes'] / 1e6)} |"
         )
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
