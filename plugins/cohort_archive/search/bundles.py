@@ -67,6 +67,8 @@ MERGED_KEEP = ("pagefind-entry.json", "*.pf_meta", "index", "filter", "fragment"
 
 
 class Cancelled(Protocol):
+    """What tells the worker to stop: a multiprocessing.Event (or a threading.Event in the fallback)."""
+
     def is_set(self) -> bool: ...
 
 
