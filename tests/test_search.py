@@ -40,8 +40,9 @@ from cohort_archive.search import (
     search_page,
 )
 from cohort_archive.search import bundles as bundles_module
+from cohort_archive.search.bundles import COHORTS_DIR, INDEX_CONFIG, UNUSED_FILES
 from cohort_archive.search.docs import PAGE_MARK, hand_written_pages, mark_page
-from cohort_archive.search.indexer import COHORTS_DIR, INDEX_CONFIG, UNUSED_FILES, chunk_size
+from cohort_archive.search.indexer import chunk_size
 from cohort_archive.search.pagefind import (
     INDEX_CHUNK_SIZE,
     INDEX_CHUNK_SIZE_ENV,

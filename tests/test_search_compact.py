@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cohort_archive.search.bundles import INDEX_CONFIG
 from cohort_archive.search.compact import base36, compact_fragment_names, decode
-from cohort_archive.search.indexer import INDEX_CONFIG
 from cohort_archive.search.pagefind import PagefindService, bundle_problems, pagefind_binary
 
 WORDS = [

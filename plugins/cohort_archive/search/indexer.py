@@ -39,14 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from ..archive import Archive
-from .bundles import COHORTS_DIR, INDEX_CONFIG, UNUSED_FILES, BundleJob, BundlesDone, write_bundles
+from .bundles import COHORTS_DIR, BundleJob, BundlesDone, write_bundles
 from .docs import built_html_path, hand_written_pages
 from .pagefind import INDEX_CHUNK_SIZE, PagefindError, pagefind_binary
 from .records import COHORT, PageUrl, SearchRecord, answer_records, facet_labels
 
 log = logging.getLogger(__name__)
-
-__all__ = ["BUNDLE_DIR", "COHORTS_DIR", "FACETS_FILE", "INDEX_CONFIG", "UNUSED_FILES", "SearchIndexer"]
 
 BUNDLE_DIR = "pagefind"  # <site>/pagefind/pagefind.js: the UI imports it relative to the site root
 FACETS_FILE = "cohort-archive-facets.json"  # facet display names and the bundle list, in the main bundle
@@ -143,9 +141,6 @@ class SearchIndexer:
         self._outcome: tuple[BundlesDone, list[Bundle]] | BaseException | None = None
         self._worker: _Worker | None = None
         self._started_at = 0.0
-
-    def records(self) -> list[SearchRecord]:
-        return answer_records(self.archive, self.page_url)
 
     def pages(self) -> list[tuple[str, Path]]:
         """The hand-written pages as (site-relative URL, built HTML file) found on disk."""
