@@ -167,30 +167,33 @@ def _write_one(
     records = as_text(job.records)
     records_key = records_digest(records, job.chunk_size) if cache else ""
     service: PagefindService | None = None
+
+    def start() -> PagefindService:
+        started = _started(records, job.chunk_size, binary, cancelled)
+        if job.main:
+            conn.send(("fed", [r.url for r in records]))
+        return started
+
     try:
         pages: dict[str, str] | None = {}
         if job.main:
             # the newest cohort's records go in while MkDocs still builds the hand-written pages, unless
             # a cached bundle holds them (then the pages decide on its reuse)
             if not (cache and cache.has_records(records_key)):
-                service = _started(records, job.chunk_size, binary, cancelled)
-                conn.send(("fed", [r.url for r in records]))
+                service = start()
             pages = conn.recv()
         if pages is None or cancelled.is_set():
             return None
         out = stage / ("main" if job.main else job.path)
         out.parent.mkdir(parents=True, exist_ok=True)
         key = bundle_key(records_key, pages) if cache else ""
-        cached = cache.get(key) if cache else None
         if cache:
             cache.used.add(key)
-        if cache and cached is not None:
-            cache.link(key, out)
-            return (*cached, True)
-        if service is None:
-            service = _started(records, job.chunk_size, binary, cancelled)
-            if job.main:
-                conn.send(("fed", [r.url for r in records]))
+            cached = cache.get(key)
+            if cached is not None:
+                cache.link(key, out)
+                return (*cached, True)
+        service = service or start()
         for url, html in sorted(pages.items()):
             service.add_html(url=f"/{url}", html=mark_page(html))
         if cancelled.is_set():
