@@ -132,6 +132,29 @@ def test_demo_group_page_has_anchors_meta_and_problems(demo_site: Path) -> None:
     assert "words" in text
 
 
+def test_demo_checklist_items_show_each_module_tag_once_and_code_as_code(demo_site: Path) -> None:
+    doc = export(demo_site)
+    checked = 0
+    for g in (g for c in doc["cohorts"] for g in c["groups"] if g["status"] == "ok"):
+        text = group_page(demo_site, g["page"]).read_text()
+        if 'class="task-list"' not in text:
+            continue
+        items = re.findall(r'<li class="task-list-item">(.*?)</li>', text, re.S)
+        for item in items:
+            shown = re.sub(r"<[^>]+>", "", item)
+            assert len(re.findall(r"\(M\d+", shown)) <= 1, shown
+            assert not re.search(r"\S\(M\d", shown), shown
+            assert "`" not in shown, shown
+        checked += any("<code>" in item for item in items)
+    assert checked, "no demo checklist item with a code span"
+    heatmap = (demo_site / "2025-january" / "checklist" / "index.html").read_text()
+    labels = re.findall(r"<tr><th>(.*?)</th>", heatmap, re.S)
+    assert labels and any("<code>" in label for label in labels)
+    for label in labels:
+        shown = re.sub(r"<[^>]+>", "", label)
+        assert len(re.findall(r"\(M\d+", shown)) <= 1 and not re.search(r"\S\(M\d", shown), shown
+
+
 def test_demo_unavailable_group_has_a_page_saying_so(demo_site: Path) -> None:
     doc = export(demo_site)
     g = next(g for c in doc["cohorts"] for g in c["groups"] if g["status"] == "unavailable")

@@ -8,7 +8,17 @@ from ..metrics import group_metrics
 from ..model import Cohort
 from ..registry import Registry
 from . import urls
-from .common import PageSpec, PageWriter, h, html_table, page_link, percent, share, status_label
+from .common import (
+    PageSpec,
+    PageWriter,
+    checklist_label,
+    h,
+    html_table,
+    page_link,
+    percent,
+    share,
+    status_label,
+)
 from .group import repo_links
 
 
@@ -115,14 +125,15 @@ def build_checklist(cohort: Cohort, registry: Registry) -> PageSpec:
     rows = []
     for key, text in items.items():
         n = sum(1 for g in reports if key in ticked[g.snapshot.key])
-        tags = f" ({', '.join(modules[key])})" if modules[key] else ""
         cells = "".join(
             '<td class="ca-on" title="ticked"></td>'
             if key in ticked[g.snapshot.key]
             else '<td class="ca-off"></td>'
             for g in reports
         )
-        rows.append(f"<tr><th>{h(text)}{h(tags)}</th><td>{round(100 * n / len(reports))} %</td>{cells}</tr>")
+        rows.append(
+            f"<tr><th>{checklist_label(text, modules[key])}</th><td>{round(100 * n / len(reports))} %</td>{cells}</tr>"
+        )
     page.html(
         '<div class="ca-heatmap-wrap"><table class="ca-heatmap"><thead><tr><th>Item</th><th>Share</th>'
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"

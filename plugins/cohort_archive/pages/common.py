@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from markdown.extensions.toc import slugify, unique
 
 from ..model import Group, Problem
+from ..parse.checklist import item_label
 
 GROUP_INFO = frozenset({"group-number", "student-numbers"})  # shown as group information, not as answers
 
@@ -38,6 +39,28 @@ def esc(text: str) -> str:
 def h(text: object) -> str:
     """Text safe to drop into HTML, on one line."""
     return html.escape(" ".join(str(text).split()))
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def h_code(text: object) -> str:
+    """Like `h`, with Markdown code spans (`data.py`) shown as code: what a short student-written label
+    (a checklist item) means, without rendering the rest as Markdown."""
+    out, last = [], 0
+    flat = " ".join(str(text).split())
+    for m in _CODE_SPAN.finditer(flat):
+        out.append(html.escape(flat[last : m.start()]))
+        out.append(f"<code>{html.escape(m.group(2).strip())}</code>")
+        last = m.end()
+    out.append(html.escape(flat[last:]))
+    return "".join(out)
+
+
+def checklist_label(text: str, modules: Sequence[str]) -> str:
+    """A checklist item as HTML: its text (code spans as code) and its module tags, each shown once."""
+    tags = f" <small>({h(', '.join(modules))})</small>" if modules else ""
+    return h_code(item_label(text)) + tags
 
 
 def answer_block(group_key: str, number: int) -> str:

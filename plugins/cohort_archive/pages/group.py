@@ -12,6 +12,7 @@ from .common import (
     PageSpec,
     PageWriter,
     admonition,
+    checklist_label,
     h,
     page_link,
     percent,
@@ -149,11 +150,10 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
         items = []
         for item in report.checklist:
             box = "checked " if item.checked else ""
-            tags = f" ({', '.join(item.modules)})" if item.modules else ""
             items.append(
                 f'<li class="task-list-item"><label class="task-list-control">'
                 f'<input type="checkbox" disabled {box}/><span class="task-list-indicator"></span></label> '
-                f"{h(item.text)}{h(tags)}</li>"
+                f"{checklist_label(item.text, item.modules)}</li>"
             )
         page.html('<ul class="task-list">' + "".join(items) + "</ul>")
     return page.page(group_title(group))

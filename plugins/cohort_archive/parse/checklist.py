@@ -74,6 +74,11 @@ def parse_checklist(
     return (entries if present else []), present
 
 
+def item_label(text: str) -> str:
+    """An item's text without its trailing module tag (`… (M5)`), which pages show from `modules`."""
+    return _MODULES.sub("", text).rstrip() or text
+
+
 def _modules(text: str) -> tuple[str, ...]:
     m = _MODULES.search(text)
     return tuple(re.findall(r"M\d+", m.group(1))) if m else ()
