@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import shutil
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +48,8 @@ log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
 TRUTHY = {"1", "true", "yes", "on"}
+# <cache>/figures/<this>/: bump when how a figure is written changes (2: SVGs cleaned of scripts)
+FIGURES_FORMAT = "v2"
 
 
 def split_paths(value: str | list[str]) -> list[str]:
@@ -201,7 +204,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.specs = {p.uri: p for p in self.plan.pages}
         # figures are only needed when the site is assembled (on_post_build): download them meanwhile
         background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="figures")
-        self.figures_ready = background.submit(self._materialise_figures, cache_dir / "figures")
+        self.figures_ready = background.submit(
+            self._materialise_figures, cache_dir / "figures" / FIGURES_FORMAT
+        )
         background.shutdown(wait=False)
         self._summary(t1 - t0, t2 - t1)
 
@@ -214,6 +219,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         indexer: they are needed only after the pages.
         """
         assert self.archive is not None
+        if directory.parent.is_dir():  # figures written the way of an earlier version are not reused
+            for old in directory.parent.iterdir():
+                if old.name != directory.name:
+                    shutil.rmtree(old, ignore_errors=True)
         out: dict[str, Path] = {}
         todo: list[tuple[Snapshot, dict[Path, str]]] = []
         for group in self.archive.groups():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..background import lower_priority
 from ..figures.lfs import is_pointer
+from ..figures.svg import UnsafeSvg, clean_svg
 from ..model import RepoTree
 
 Job = tuple[str, RepoTree, dict[Path, str]]  # group key, its tree, target file -> repo path
@@ -31,6 +32,14 @@ def copy_files(key: str, tree: RepoTree, missing: dict[Path, str]) -> list[str]:
             if is_pointer(data):  # in Git LFS although no .gitattributes says so
                 warnings.append(f"{key}: {repo_path} is a Git LFS pointer, not an image; not shown")
                 continue
+            if target.suffix.lower() == ".svg":  # served from the site's origin: no script may come along
+                try:
+                    data, removed = clean_svg(data)
+                except UnsafeSvg as exc:
+                    warnings.append(f"{key}: {repo_path}: {exc}; not shown")
+                    continue
+                if removed:
+                    warnings.append(f"{key}: {repo_path}: {removed} scripts, event handlers or links removed")
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.tmp")
             tmp.write_bytes(data)
