@@ -5,6 +5,8 @@ rewrite them for the site, and sanitise the rendered HTML.
 - `resolve`: destination -> repo path (`resolve_ref`, `locate`), never outside the tree, never via symlinks.
 - `rewrite`: `apply_figures` over a Report, `figure_files` for the copier, `summarize`, `site_names`.
 - `sanitise`: `sanitise_html` (nh3) for HTML rendered from answers.
+- `svg`: `clean_svg` (defusedxml) for SVG figures, which the site serves from its own origin.
+- `lfs`: which figures are in Git LFS, and where GitHub serves them.
 """
 
 from cohort_archive.figures.refs import ImageRef, Link, find_image_refs, find_links, is_image_path
