@@ -414,6 +414,23 @@ def test_non_utf8_bytes(registry: Registry) -> None:
     assert all(a.answered for a in report.answers)
 
 
+def test_utf16_without_a_byte_order_mark(registry: Registry) -> None:
+    text = report_text(registry, q3="Kød og grød: " + answer_of(registry, "2025-january", 3))
+    expected = parse(registry, text)
+    for codec in ("utf-16-le", "utf-16-be"):
+        report = parse(registry, text.encode(codec))
+        assert report.template == "2025-january", codec
+        assert [a.markdown for a in report.answers] == [a.markdown for a in expected.answers]
+        assert any("UTF-16 without a byte-order mark" in p.message for p in report.problems)
+
+
+def test_a_binary_file_is_not_shown_as_text(registry: Registry) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    report = parse(registry, png)
+    assert report.template is None and report.free_form_markdown == ""
+    assert any(p.message.startswith("not a text file") and p.severity == "error" for p in report.problems)
+
+
 def test_front_matter_variants(registry: Registry) -> None:
     template = registry.template("2025-january")
     plain = parse(registry, render(template, {1: GROUP}, front_matter=False))

@@ -14,6 +14,24 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
+_SNIFF = 8192  # bytes looked at to tell text from binary, as git does
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" / "utf-16-be" when `data` looks like UTF-16 text of mostly ASCII characters (every other
+    byte NUL, the rest not), else None."""
+    head = data[:_SNIFF]
+    if len(head) < 16:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.75 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.75 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, where: str = "reports/README.md") -> tuple[str, list[Problem]]:
     """Text with `\\n` line endings and no byte-order marks; a problem when the bytes were not UTF-8.
 
@@ -24,6 +42,15 @@ def decode(data: bytes, where: str = "reports/README.md") -> tuple[str, list[Pro
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
         problems.append(Problem(where, "file is UTF-16; decoded as such", severity="info"))
+    elif codec := _utf16_without_bom(data):
+        text = data.decode(codec, errors="replace")
+        problems.append(
+            Problem(where, "file is UTF-16 without a byte-order mark; decoded as such", severity="info")
+        )
+    elif b"\0" in data[:_SNIFF]:
+        return "", [
+            Problem(where, "not a text file (binary content); nothing of it is shown", severity="error")
+        ]
     else:
         if data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
