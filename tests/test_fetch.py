@@ -269,6 +269,23 @@ def test_deleted_branch_keeps_last_good_commit(report_repo: BareRepo, options: F
 # --- failures ------------------------------------------------------------------------------------
 
 
+def test_a_missing_report_says_what_is_there_instead(tmp_path: Path, options: FetchOptions) -> None:
+    singular = BareRepo.create(tmp_path / "src" / "singular.git")
+    singular.commit({"README.md": "# Project\n", "report/README.md": REPORT})
+    linked = BareRepo.create(tmp_path / "src" / "linked.git")
+    link = {"docs/report.md": REPORT, "reports/README.md": "../docs/report.md"}
+    linked.commit(link, modes={"reports/README.md": SYMLINK})
+    folder = BareRepo.create(tmp_path / "src" / "folder.git")
+    folder.commit({"reports/README.md/index.md": REPORT})
+    rows = [(1, singular.url), (2, linked.url), (3, folder.url)]
+    snaps = fetch_all([roster("2025-january", rows)], options)
+    assert [s.status for s in snaps] == ["no-report"] * 3
+    messages = [one(snaps, n).problems[0].message for n in (1, 2, 3)]
+    assert messages[0].endswith("; is it report/README.md? (only reports/README.md is read)")
+    assert messages[1].endswith("; reports/README.md is a symbolic link (not followed)")
+    assert messages[2].endswith("; reports/README.md is a folder")
+
+
 def test_each_failure_is_per_group(report_repo: BareRepo, tmp_path: Path, options: FetchOptions) -> None:
     empty = BareRepo.create(tmp_path / "src" / "empty.git")
     no_report = BareRepo.create(tmp_path / "src" / "noreport.git")

@@ -18,6 +18,7 @@ last good snapshot when there is one. Nothing here raises for a git failure.
 from __future__ import annotations
 
 import logging
+import posixpath
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ from .gitcmd import GitFailed
 from .gitenv import find_token, git_env, redact, secrets_of
 from .options import FetchOptions, effective_mode
 from .repo import CachedRepo, NotChosen, Selection, Want, keep_ref, prefetch_targets, report_dir
-from .tree import FILE_MODES, GitTree
+from .tree import FILE_MODES, SYMLINK_MODE, GitTree
 
 log = logging.getLogger(__name__)
 
@@ -389,12 +390,32 @@ class _RepoJob:
 
 
 def _near_misses(selection: Selection, report_path: str) -> str:
-    """`; there is reports/readme.md (names are case-sensitive)` when the report is there in another
-    case: why a group that handed in a report shows none."""
-    files = [p for p, (mode, _) in (selection.entries or {}).items() if mode in FILE_MODES]
+    """Why a group that handed in a report shows none, when the tree tells: the report path is a symlink
+    or a folder, the report is there in another case (`; there is reports/readme.md (names are
+    case-sensitive)`), or a README.md sits in a folder named like the report's (`report/README.md`)."""
+    entries = selection.entries or {}
+    if report_path in selection.trees:
+        return f"; {report_path} is a folder"
+    found = entries.get(report_path)
+    if found is not None and found[0] not in FILE_MODES:
+        kind = {SYMLINK_MODE: "a symbolic link (not followed)", "160000": "a submodule"}
+        return f"; {report_path} is {kind.get(found[0], 'not a regular file')}"
+    files = [p for p, (mode, _) in entries.items() if mode in FILE_MODES]
     other = sorted(p for p in files if p.lower() == report_path.lower() and p != report_path)
     if other:
         return f"; there is {other[0]} (names are case-sensitive)"
+    folder, name = posixpath.split(report_path.lower())
+    stem = folder.rstrip("s")
+    similar = sorted(
+        p
+        for p in files
+        if posixpath.basename(p).lower() == name
+        and (d := posixpath.dirname(p).lower()) != folder
+        and stem
+        and posixpath.basename(d).startswith(stem)
+    )
+    if similar:
+        return f"; is it {' or '.join(similar[:2])}? (only {report_path} is read)"
     return ""
 
 
