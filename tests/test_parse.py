@@ -370,6 +370,23 @@ def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) 
     assert report.checklist[6].modules == ("M2", "M6")
 
 
+@pytest.mark.parametrize("year", ["2023-january", "2026-january"])
+def test_checklist_written_as_a_table(registry: Registry, year: str) -> None:
+    template = registry.template(year)
+    text = render(template, {1: GROUP}, ticked=set())
+    boxes = iter(["✅", "[x]", "❌", "[ ]"] * 30)
+    text = re.sub(r"^\* \[ \] (.*)$", lambda m: f"| {m.group(1)} | {next(boxes)} |", text, flags=re.M)
+    report = parse(registry, text, hint="2023-01-10")
+    assert report.template == year and report.checklist_present
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+    assert [e.checked for e in report.checklist][:4] == [True, True, False, False]
+    # a table of other things (no box cell) is not a checklist
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n\n## Group information"
+    plain = render(template, {1: GROUP}, checklist=False)
+    assert "## Group information" in plain
+    assert not parse(registry, plain.replace("## Group information", table, 1), hint="2023-01-10").checklist
+
+
 def test_checklist_items_from_another_wording_still_match(registry: Registry) -> None:
     # a 2026 report still carrying the 2025 checklist (52 items): all match the 2026 ids
     t25, t26 = registry.template("2025-january"), registry.template("2026-january")

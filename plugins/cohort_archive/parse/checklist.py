@@ -19,6 +19,8 @@ _ITEM = re.compile(
 )
 _TICK = re.compile(r"[xX✓✔✅☑]")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
+_ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`
+_BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
 _MODULES = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)\s*$")
 MATCH_THRESHOLD = 0.6
 
@@ -39,6 +41,11 @@ def parse_checklist(
         line = lines[i]
         boxed = _ITEM.match(line)
         bullet = None if boxed else _BULLET.match(line)
+        row = None if boxed or bullet or doc.code[i] else _table_item(line)
+        if row is not None:
+            raw.append((row[0], row[1], True))
+            i += 1
+            continue
         if doc.code[i] or not (boxed or bullet):
             i += 1
             continue
@@ -72,6 +79,20 @@ def parse_checklist(
         entries.append(ChecklistEntry(spec.id if spec else None, text, checked, modules))
     present = sum(e.item is not None for e in entries) >= 3 or sum(1 for *_, b in raw if b) >= 3
     return (entries if present else []), present
+
+
+def _table_item(line: str) -> tuple[str, bool] | None:
+    """(text, ticked) of a checklist written as a table row with a box cell (`| item | ✅ |`), else None."""
+    m = _ROW.match(line)
+    if m is None:
+        return None
+    cells = [c.strip() for c in m.group(1).split("|")]
+    boxes = [b for c in cells if (b := _BOX_CELL.match(c))]
+    texts = [c for c in cells if c and not _BOX_CELL.match(c)]
+    if len(boxes) != 1 or not texts:
+        return None
+    box = boxes[0].group(1) or boxes[0].group(2) or ""
+    return max(texts, key=len), bool(_TICK.search(box))
 
 
 def item_label(text: str) -> str:
