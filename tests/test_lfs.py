@@ -1,4 +1,4 @@
-"""Figures stored with Git LFS: told by .gitattributes, shown from GitHub's LFS host, never copied as pointers."""
+"""Figures stored with Git LFS: told by .gitattributes, shown from GitHub's raw address, never copied as pointers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fixtures.parse.factory import render
 from cohort_archive.archive import ReportCache, build_archive
 from cohort_archive.fetch import FetchOptions, fetch_all
 from cohort_archive.figures import apply_figures, figure_files, summarize
-from cohort_archive.figures.lfs import attribute_files, is_pointer, lfs_rule, media_url
+from cohort_archive.figures.lfs import attribute_files, is_pointer, lfs_rule, raw_url
 from cohort_archive.model import ListingTree, Report
 from cohort_archive.registry import load_registry
 from cohort_archive.roster import load_rosters
@@ -63,10 +63,10 @@ def test_patterns_as_git_reads_them() -> None:
     assert not lfs_rule({".gitattributes": None})("x.png")
 
 
-def test_pointers_and_media_urls() -> None:
+def test_pointers_and_raw_urls() -> None:
     assert is_pointer(POINTER) and not is_pointer(PNG)
-    assert media_url("o", "r", "abc", "reports/figures/W&B loss.png") == (
-        "https://media.githubusercontent.com/media/o/r/abc/reports/figures/W%26B%20loss.png"
+    assert raw_url("o", "r", "abc", "reports/figures/W&B loss.png") == (
+        "https://github.com/o/r/raw/abc/reports/figures/W%26B%20loss.png"
     )
 
 
@@ -89,7 +89,7 @@ def test_an_lfs_figure_is_shown_from_github_and_not_copied() -> None:
         "https://github.com/o/r",
     )
     text = report.free_form_markdown or ""
-    assert "![loss](https://media.githubusercontent.com/media/o/r/c0ffee/reports/figures/loss.png)" in text
+    assert "![loss](https://github.com/o/r/raw/c0ffee/reports/figures/loss.png)" in text
     assert "![arch](@@ROOT@@/f/figures-arch.jpg)" in text
     assert figure_files(report) == {"figures-arch.jpg": "reports/figures/arch.jpg"}
     assert summarize(report.figures)["lfs"] == 1 and summarize(report.figures)["resolved"] == 2
@@ -137,7 +137,7 @@ def test_from_a_real_repository(tmp_path: Path) -> None:
     (group,) = archive.groups()
     assert group.report is not None
     q20 = group.report.answer(20)
-    url = f"https://media.githubusercontent.com/media/lfs-org/g1/{commit}/reports/figures/registry.png"
+    url = f"https://github.com/lfs-org/g1/raw/{commit}/reports/figures/registry.png"
     assert q20 is not None and url in q20.markdown
     assert figure_files(group.report) == {}
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 ATTRIBUTES = ".gitattributes"
 POINTER = b"version https://git-lfs.github.com/spec/v1"
-MEDIA_HOST = "https://media.githubusercontent.com/media"
+GITHUB = "https://github.com"
 
 Rule = tuple[str, re.Pattern[str], bool, bool]  # folder, pattern, matches names only, in LFS
 
@@ -76,9 +76,11 @@ def is_pointer(data: bytes) -> bool:
     return data.startswith(POINTER)
 
 
-def media_url(owner: str, name: str, commit: str, path: str) -> str:
-    """Where GitHub serves the LFS file behind `path` at `commit` (public repositories)."""
-    return f"{MEDIA_HOST}/{owner}/{name}/{commit}/{quote(path)}"
+def raw_url(owner: str, name: str, commit: str, path: str) -> str:
+    """GitHub's raw address of `path` at `commit` (public repositories): it sends an LFS file's content
+    from the LFS host (media.githubusercontent.com) and a file that is not in LFS after all (`git lfs
+    track` added after it was committed) as it is, so the attributes need not be right."""
+    return f"{GITHUB}/{owner}/{name}/raw/{commit}/{quote(path)}"
 
 
 def _rules(folder: str, text: str) -> list[Rule]:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from cohort_archive.figures.lfs import media_url
+from cohort_archive.figures.lfs import raw_url
 from cohort_archive.figures.refs import Link, find_code_image_refs, find_definitions, find_links
 from cohort_archive.figures.resolve import (
     ROOT_FALLBACK_NOTE,
@@ -85,7 +85,7 @@ def apply_figures(
 
     Fills `report.figures` (one Figure per reference, in order) and appends Problems to
     `report.problems`. Returns the same, mutated, Report. `lfs(path)` tells files stored with Git LFS:
-    the repository holds only a pointer, so such a figure is shown from GitHub's LFS host (not copied).
+    the repository holds only a pointer, so such a figure is shown from GitHub (its raw address, not copied).
     """
     index = TreeIndex(tree)
     repo = parse_repo_url(repo_url)
@@ -203,7 +203,7 @@ def summarize(figures: list[Figure]) -> dict:
     """Counts for dashboards: referenced, resolved (incl. case-mismatch), external, and the refs not shown.
 
     `missing` lists the refs that are not shown (status missing or unsafe); `case_mismatch` and
-    `unsafe` count those statuses separately; `lfs` the resolved ones shown from GitHub's LFS host.
+    `unsafe` count those statuses separately; `lfs` the resolved ones shown from GitHub.
     """
     return {
         "referenced": len(figures),
@@ -279,9 +279,9 @@ def _hash(text: str) -> str:
 
 
 def _in_lfs(figure: Figure, repo: Repo | None, commit: str | None) -> None:
-    """A figure stored with Git LFS: shown from GitHub's LFS host, or missing off GitHub."""
+    """A figure stored with Git LFS: shown from GitHub (its raw address), or missing off GitHub."""
     if repo is not None and commit and figure.path:
-        figure.hosted = media_url(repo.owner, repo.name, commit, figure.path)
+        figure.hosted = raw_url(repo.owner, repo.name, commit, figure.path)
     else:
         figure.status = "missing"
 
@@ -326,7 +326,7 @@ def _figure_problems(h: _Hit, where: str, group: str | None) -> list[Problem]:
     if fig.status == "missing":
         return [Problem(where, f"missing figure: {ref} (no such file in the repository)", group)]
     if fig.hosted:
-        message = f"figure {ref} is stored with Git LFS: shown from GitHub's LFS host, not copied"
+        message = f"figure {ref} is stored with Git LFS: shown from GitHub, not copied"
         return [Problem(where, message, group, "info")]
     if fig.status == "unsafe":
         return [
