@@ -155,6 +155,16 @@ def test_demo_checklist_items_show_each_module_tag_once_and_code_as_code(demo_si
         assert len(re.findall(r"\(M\d+", shown)) <= 1 and not re.search(r"\S\(M\d", shown), shown
 
 
+def test_demo_question_page_says_which_groups_its_numbers_leave_out(demo_site: Path) -> None:
+    doc = export(demo_site)
+    cohort = next(c for c in doc["cohorts"] if c["id"] == "2025-january")
+    counted = sum(1 for g in cohort["groups"] if any(a["question"] == "api-testing" for a in g["answers"]))
+    assert 0 < counted < len(cohort["groups"])
+    text = (demo_site / "2025-january" / "questions" / "api-testing" / "index.html").read_text()
+    assert f"Counted over the {counted} groups whose report has this question" in text
+    assert f"the other {len(cohort['groups']) - counted} " in text
+
+
 def test_demo_unavailable_group_has_a_page_saying_so(demo_site: Path) -> None:
     doc = export(demo_site)
     g = next(g for c in doc["cohorts"] for g in c["groups"] if g["status"] == "unavailable")

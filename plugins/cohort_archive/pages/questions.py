@@ -55,6 +55,18 @@ def _unanswered(cohort: Cohort, entries: Entries) -> str:
     return ", ".join(missing) if missing else "none"
 
 
+def _outside(cohort: Cohort, entries: Entries) -> str:
+    """A line saying which groups the numbers leave out, when they leave some out."""
+    outside = len(cohort.groups) - len(entries)
+    if outside <= 0:
+        return ""
+    overview = page_link(urls.cohort(cohort.id), "cohort overview")
+    return (
+        f'<p class="ca-meta">Counted over the {len(entries)} groups whose report has this question; '
+        f"the other {outside} (a free-form report or none, or another template) are on the {overview}.</p>"
+    )
+
+
 def _stats_table(spec: QuestionSpec, entries: Entries) -> str:
     m = question_metrics([a for _, a in entries])
     median = "–" if m.median_words is None else f"{m.median_words:g}"
@@ -74,6 +86,7 @@ def build_question_page(cohort: Cohort, spec: QuestionSpec, entries: Entries, re
     page.html(
         f"<p><em>{h(cohort.settings.title)}</em>{across}</p><blockquote><p>{h(spec.prompt)}</p></blockquote>"
         + _stats_table(spec, entries)
+        + _outside(cohort, entries)
     )
     for group, answer in entries:
         if answer.answered:
