@@ -269,19 +269,41 @@ def test_deleted_branch_keeps_last_good_commit(report_repo: BareRepo, options: F
 # --- failures ------------------------------------------------------------------------------------
 
 
-def test_a_missing_report_says_what_is_there_instead(tmp_path: Path, options: FetchOptions) -> None:
+def test_a_report_at_a_near_miss_path_is_read_from_there_with_a_warning(
+    tmp_path: Path, options: FetchOptions
+) -> None:
+    lower = BareRepo.create(tmp_path / "src" / "lower.git")
+    lower.commit({"README.md": "# Project\n", "reports/readme.md": REPORT})
     singular = BareRepo.create(tmp_path / "src" / "singular.git")
     singular.commit({"README.md": "# Project\n", "report/README.md": REPORT})
+    snaps = fetch_all([roster("2025-january", [(1, lower.url), (2, singular.url)])], options)
+    for n, path in ((1, "reports/readme.md"), (2, "report/README.md")):
+        snap = one(snaps, n)
+        assert snap.status == "ok" and snap.report_path == path
+        assert snap.tree is not None and snap.tree.read(path) == REPORT.encode()
+        (warning,) = snap.problems
+        assert warning.severity == "warning" and warning.where == path
+        assert warning.message.startswith(f"the report is at {path}, not reports/README.md")
+    # the next run (nothing changed) keeps the stand-in from the recorded state
+    again = fetch_all([roster("2025-january", [(1, lower.url), (2, singular.url)])], options)
+    assert [s.report_path for s in again] == ["reports/readme.md", "report/README.md"]
+
+
+def test_a_missing_report_says_what_is_there_instead(tmp_path: Path, options: FetchOptions) -> None:
+    two = BareRepo.create(tmp_path / "src" / "two.git")
+    two.commit({"Reports/ReadMe.md": REPORT, "REPORTS/readme.md": REPORT})
     linked = BareRepo.create(tmp_path / "src" / "linked.git")
     link = {"docs/report.md": REPORT, "reports/README.md": "../docs/report.md"}
     linked.commit(link, modes={"reports/README.md": SYMLINK})
     folder = BareRepo.create(tmp_path / "src" / "folder.git")
     folder.commit({"reports/README.md/index.md": REPORT})
-    rows = [(1, singular.url), (2, linked.url), (3, folder.url)]
+    rows = [(1, two.url), (2, linked.url), (3, folder.url)]
     snaps = fetch_all([roster("2025-january", rows)], options)
     assert [s.status for s in snaps] == ["no-report"] * 3
     messages = [one(snaps, n).problems[0].message for n in (1, 2, 3)]
-    assert messages[0].endswith("; is it report/README.md? (only reports/README.md is read)")
+    assert messages[0].endswith(
+        "; there are REPORTS/readme.md and Reports/ReadMe.md: which one is the report? (names are case-sensitive)"
+    )
     assert messages[1].endswith("; reports/README.md is a symbolic link (not followed)")
     assert messages[2].endswith("; reports/README.md is a folder")
 
@@ -289,7 +311,7 @@ def test_a_missing_report_says_what_is_there_instead(tmp_path: Path, options: Fe
 def test_each_failure_is_per_group(report_repo: BareRepo, tmp_path: Path, options: FetchOptions) -> None:
     empty = BareRepo.create(tmp_path / "src" / "empty.git")
     no_report = BareRepo.create(tmp_path / "src" / "noreport.git")
-    no_report.commit({"README.md": "# Project\n", "reports/notes.md": "x", "Reports/ReadMe.md": "# Report"})
+    no_report.commit({"README.md": "# Project\n", "reports/notes.md": "x", "docs/README.md": "# Docs"})
     rows = [
         (1, report_repo.url),
         (2, "file://" + str(tmp_path / "src" / "deleted.git")),
@@ -308,7 +330,6 @@ def test_each_failure_is_per_group(report_repo: BareRepo, tmp_path: Path, option
     no = one(snaps, 4)
     assert no.commit == no_report.rev("main") and no.report_blob is None and no.tree.files()
     assert no.problems[0].where == "reports/README.md" and "no reports/README.md" in no.problems[0].message
-    assert "there is Reports/ReadMe.md (names are case-sensitive)" in no.problems[0].message
     assert sorted(re.match(r"\[(\d)/4\] ", ln).group(1) for ln in lines) == ["1", "2", "3", "4"]
     assert any("unavailable: repository not found" in ln for ln in lines)
     assert not list((options.cache_dir / "tmp").iterdir())  # failed clones leave nothing behind

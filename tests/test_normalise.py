@@ -82,3 +82,18 @@ def test_reports_normalised_while_fetching_equal_those_normalised_after(tmp_path
     assert [g.snapshot.status for g in streamed.groups()] == [g.snapshot.status for g in after.groups()]
     assert [g.report for g in streamed.groups()] == [g.report for g in after.groups()]
     assert streamed.rendered == after.rendered
+
+
+def test_a_report_at_a_near_miss_path_resolves_its_figures_from_its_own_folder(tmp_path: Path) -> None:
+    from cohort_archive.figures import figure_files
+    from gitrepos import PNG
+
+    text = render(REGISTRY.template("2025-january"), {20: "![bucket](figures/bucket.png)"})
+    repo = BareRepo.create(tmp_path / "g3.git")
+    repo.commit({"Reports/README.md": text, "Reports/figures/bucket.png": PNG})
+    archive = _archive(tmp_path, {3: repo}, "2025-january")
+    (group,) = archive.groups()
+    assert group.snapshot.report_path == "Reports/README.md" and group.report is not None
+    assert group.report.template == "2025-january"
+    assert figure_files(group.report) == {"figures-bucket.png": "Reports/figures/bucket.png"}
+    assert any(p.message.startswith("the report is at Reports/README.md") for p in group.problems)

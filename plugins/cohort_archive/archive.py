@@ -18,8 +18,8 @@ from pathlib import Path
 
 from .fetch.tree import first_added
 from .figures.lfs import read_attributes
-from .model import Cohort, Group, ListingTree, Problem, Report, Roster, RosterEntry, Snapshot
-from .normalise import REPORT_PATH, normalise, normalise_report
+from .model import REPORT_PATH, Cohort, Group, ListingTree, Problem, Report, Roster, RosterEntry, Snapshot
+from .normalise import normalise, normalise_report
 from .registry import Registry
 from .render import MarkdownRenderer
 
@@ -62,6 +62,8 @@ class ReportCache:
             return None
         raw = f"{CACHE_VERSION}|{self.fingerprint}|{snapshot.entry.cohort}|{snapshot.entry.repo_url}|"
         raw += f"{snapshot.commit}|{snapshot.report_blob}"
+        if snapshot.report_path != REPORT_PATH:  # figures resolve from the report's folder
+            raw += f"|{snapshot.report_path}"
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def get(self, key: str) -> tuple[Report, Rendered] | None:
@@ -108,6 +110,7 @@ class _Job:
     git_dir: str | None
     env: dict[str, str] | None
     contents: dict[str, bytes] = field(default_factory=dict)  # the small files normalising reads
+    report_path: str = REPORT_PATH
 
 
 _WORKER: dict[str, object] = {}
@@ -137,7 +140,7 @@ def _run_job(job: _Job) -> tuple[str, Report | None, Rendered | None, str | None
                 return first_added(git_dir, env, commit, path)
 
         tree = ListingTree(job.files, job.symlinks, first, job.contents)
-        report = normalise_report(job.data, job.entry, job.commit, tree, registry)  # type: ignore[arg-type]
+        report = normalise_report(job.data, job.entry, job.commit, tree, registry, job.report_path)  # type: ignore[arg-type]
         return job.key, report, render_report(report, renderer), None  # type: ignore[arg-type]
     except Exception as exc:  # reported by the caller against the group
         return job.key, None, None, f"{exc!r}"
@@ -149,14 +152,15 @@ def _job(snapshot: Snapshot) -> _Job | None:
     listing = getattr(tree, "listing", None)
     if tree is None or listing is None:
         return None
-    data = tree.read(REPORT_PATH)
+    data = tree.read(snapshot.report_path)
     if data is None:
         return None
     files, symlinks = listing()
-    contents = read_attributes(tree, REPORT_PATH, files)
+    contents = read_attributes(tree, snapshot.report_path, files)
     return _Job(
         snapshot.key, snapshot.entry, snapshot.commit, data, files, symlinks,
         str(getattr(tree, "git_dir", "")) or None, getattr(tree, "local_env", None), contents,
+        snapshot.report_path,
     )  # fmt: skip
 
 
@@ -286,10 +290,12 @@ def build_archive(
                 report, rendered, error = fresh.get(snapshot.key, (None, None, None))
                 if error:
                     snapshot.problems.append(
-                        Problem(REPORT_PATH, f"could not be normalised ({error})", snapshot.key, "error")
+                        Problem(
+                            snapshot.report_path, f"could not be normalised ({error})", snapshot.key, "error"
+                        )
                     )
                 if report is None or rendered is None:
-                    if snapshot.tree is not None and snapshot.tree.read(REPORT_PATH) is None:
+                    if snapshot.tree is not None and snapshot.tree.read(snapshot.report_path) is None:
                         snapshot.status = "no-report"
                 else:
                     group.report = report

@@ -15,6 +15,7 @@ Status = Literal["ok", "unavailable", "no-report"]
 Severity = Literal["error", "warning", "info"]
 FigureStatus = Literal["resolved", "case-mismatch", "missing", "external", "unsafe"]
 # file name endings shown as images (compared lower-case)
+REPORT_PATH = "reports/README.md"  # where the course's template asks for the report
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
 
 
@@ -144,7 +145,10 @@ class Snapshot:
     commit_date: datetime | None = None
     branch: str | None = None
     tree: RepoTree | None = None
-    report_blob: str | None = None  # git blob sha of reports/README.md; a cache key for parsing
+    report_blob: str | None = None  # git blob sha of the report; a cache key for parsing
+    report_path: str = (
+        REPORT_PATH  # where the report was read (a near miss such as reports/readme.md, reported)
+    )
     problems: list[Problem] = field(default_factory=list)
     from_cache: bool = False  # True when the network fetch failed or was skipped
 

@@ -6,11 +6,10 @@ import dataclasses
 
 from .figures import apply_figures
 from .figures.lfs import lfs_rule, read_attributes
-from .model import Problem, Report, RepoTree, RosterEntry, Snapshot
+from .model import REPORT_PATH, Problem, Report, RepoTree, RosterEntry, Snapshot
 from .parse import parse_report
 from .registry import Registry
 
-REPORT_PATH = "reports/README.md"
 ROOT = "@@ROOT@@"  # the page layer replaces this with the relative path to the site root
 
 
@@ -19,10 +18,11 @@ def figure_base(cohort: str, group: int) -> str:
     return f"{ROOT}assets/figures/{cohort}/{group}"
 
 
-def normalise(snapshot: Snapshot, registry: Registry, report_path: str = REPORT_PATH) -> Report | None:
+def normalise(snapshot: Snapshot, registry: Registry) -> Report | None:
     """The group's report at its chosen commit, parsed and with figures resolved; None without one."""
     if snapshot.status != "ok" or snapshot.tree is None:
         return None
+    report_path = snapshot.report_path
     data = snapshot.tree.read(report_path)
     if data is None:
         return None

@@ -44,6 +44,7 @@ def _group_entry(group: Group, archive: Archive, page_url: PageUrl) -> dict:
         "commit": snap.commit,
         "commit_date": snap.commit_date.isoformat() if snap.commit_date else None,
         "branch": snap.branch,
+        "report_path": snap.report_path,
         "from_cache": snap.from_cache,
         "page": page_url(urls.group(group.cohort, group.number)),
         "template": report.template if report else None,

@@ -51,9 +51,10 @@ class Selection:
     report_blob: str | None
     entries: Entries | None = None
     trees: dict[str, str] = field(default_factory=dict)
+    report_path: str | None = None  # a stand-in for the wanted path (see `report_stand_in`), else None
 
     def to_state(self, want: Want) -> dict[str, object]:
-        return {
+        state: dict[str, object] = {
             "spec": want.spec(),
             "commit": self.commit,
             "tree": self.tree,
@@ -61,6 +62,9 @@ class Selection:
             "branch": self.branch,
             "report_blob": self.report_blob,
         }
+        if self.report_path:
+            state["report_path"] = self.report_path
+        return state
 
     @classmethod
     def from_state(cls, data: dict[str, object]) -> Selection | None:
@@ -71,6 +75,7 @@ class Selection:
                 date=datetime.fromisoformat(str(data["date"])),
                 branch=str(data["branch"]) if data.get("branch") else None,
                 report_blob=str(data["report_blob"]) if data.get("report_blob") else None,
+                report_path=str(data["report_path"]) if data.get("report_path") else None,
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -292,8 +297,12 @@ class CachedRepo:
         entries, trees = self.list_tree(commit)
         trees[""] = tree
         found = entries.get(want.report_path)
+        stand_in = None if found and found[0] in FILE_MODES else report_stand_in(entries, want.report_path)
+        if stand_in:
+            found = entries[stand_in]
         report_blob = found[1] if found and found[0] in FILE_MODES else None
-        return Selection(commit, tree, datetime.fromisoformat(date), branch, report_blob, entries, trees)
+        date_ = datetime.fromisoformat(date)
+        return Selection(commit, tree, date_, branch, report_blob, entries, trees, stand_in)
 
     def list_tree(self, commit: str) -> tuple[Entries, dict[str, str]]:
         res = run_git(["ls-tree", "-r", "-t", "-z", "--full-tree", commit], cwd=self.path, env=self.env)
@@ -360,6 +369,7 @@ def prefetch_targets(
     scope `folder`: every file under the report's folder (`reports/`); `images`: the report file and the
     images under its folder; `report`: the report file only.
     """
+    report_path = selection.report_path or report_path
     folder = report_dir(report_path)
     entries = selection.entries or {}
     found = entries.get(report_path)
@@ -379,6 +389,33 @@ def prefetch_targets(
         and (scope == "folder" or posixpath.splitext(path)[1].lower() in IMAGE_EXTENSIONS)
     }
     return sorted(blobs | set(report)), trees
+
+
+def report_stand_in(entries: Entries, report_path: str) -> str | None:
+    """The one file that is plainly the report handed in at the wrong path, when `report_path` is missing:
+    the same path in another case (`reports/readme.md`, `Reports/README.md`), else a file of the same
+    name in a folder named like the report's (`report/README.md`). None when there is none, or several."""
+    files = [p for p, (mode, _) in entries.items() if mode in FILE_MODES]
+    same = [p for p in files if p.lower() == report_path.lower() and p != report_path]
+    if same:
+        return same[0] if len(same) == 1 else None
+    similar = similar_reports(files, report_path)
+    return similar[0] if len(similar) == 1 else None
+
+
+def similar_reports(files: list[str], report_path: str) -> list[str]:
+    """Files named like the report (any case) in another folder whose name starts like its folder's."""
+    folder, name = posixpath.split(report_path.lower())
+    stem = posixpath.basename(folder).rstrip("s")
+    if not stem:
+        return []
+    return sorted(
+        p
+        for p in files
+        if posixpath.basename(p).lower() == name
+        and (d := posixpath.dirname(p).lower()) != folder
+        and posixpath.basename(d).startswith(stem)
+    )
 
 
 def keep_ref(cohort: str, group: int) -> str:

@@ -18,7 +18,6 @@ last good snapshot when there is one. Nothing here raises for a git failure.
 from __future__ import annotations
 
 import logging
-import posixpath
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +29,16 @@ from .cache import Cache, RepoState, looks_like_repo, read_state, remove_stale_l
 from .gitcmd import GitFailed
 from .gitenv import find_token, git_env, redact, secrets_of
 from .options import FetchOptions, effective_mode
-from .repo import CachedRepo, NotChosen, Selection, Want, keep_ref, prefetch_targets, report_dir
+from .repo import (
+    CachedRepo,
+    NotChosen,
+    Selection,
+    Want,
+    keep_ref,
+    prefetch_targets,
+    report_dir,
+    similar_reports,
+)
 from .tree import FILE_MODES, SYMLINK_MODE, GitTree
 
 log = logging.getLogger(__name__)
@@ -357,6 +365,13 @@ class _RepoJob:
                 )
                 continue
             problems = list(out.problems or [])
+            report_path = sel.report_path or item.want.report_path
+            if sel.report_blob and sel.report_path:
+                message = (
+                    f"the report is at {sel.report_path}, not {item.want.report_path} (the course's checker reads"
+                    f" only that path); shown from {sel.report_path}"
+                )
+                problems.append(_problem(item, message, "warning", where=sel.report_path))
             if not sel.report_blob:
                 message = f"no {item.want.report_path} at commit {sel.commit[:7]}" + _near_misses(
                     sel, item.want.report_path
@@ -369,7 +384,7 @@ class _RepoJob:
                 sel.entries,
                 sel.trees or {"": sel.tree},
                 fetcher=fetcher,
-                folder=report_dir(item.want.report_path),
+                folder=report_dir(report_path),
                 folder_local=item.want.scope == "folder",
                 local_blobs=frozenset(self.local_blobs),
                 fresh=fresh,
@@ -382,6 +397,7 @@ class _RepoJob:
                 branch=sel.branch,
                 tree=tree,
                 report_blob=sel.report_blob,
+                report_path=report_path,
                 problems=problems,
                 from_cache=out.from_cache,
             )
@@ -391,8 +407,7 @@ class _RepoJob:
 
 def _near_misses(selection: Selection, report_path: str) -> str:
     """Why a group that handed in a report shows none, when the tree tells: the report path is a symlink
-    or a folder, the report is there in another case (`; there is reports/readme.md (names are
-    case-sensitive)`), or a README.md sits in a folder named like the report's (`report/README.md`)."""
+    or a folder, or several files could be the report (none is taken then)."""
     entries = selection.entries or {}
     if report_path in selection.trees:
         return f"; {report_path} is a folder"
@@ -402,20 +417,9 @@ def _near_misses(selection: Selection, report_path: str) -> str:
         return f"; {report_path} is {kind.get(found[0], 'not a regular file')}"
     files = [p for p, (mode, _) in entries.items() if mode in FILE_MODES]
     other = sorted(p for p in files if p.lower() == report_path.lower() and p != report_path)
-    if other:
-        return f"; there is {other[0]} (names are case-sensitive)"
-    folder, name = posixpath.split(report_path.lower())
-    stem = folder.rstrip("s")
-    similar = sorted(
-        p
-        for p in files
-        if posixpath.basename(p).lower() == name
-        and (d := posixpath.dirname(p).lower()) != folder
-        and stem
-        and posixpath.basename(d).startswith(stem)
-    )
+    similar = other or similar_reports(files, report_path)
     if similar:
-        return f"; is it {' or '.join(similar[:2])}? (only {report_path} is read)"
+        return f"; there are {' and '.join(similar[:3])}: which one is the report? (names are case-sensitive)"
     return ""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ..metrics import group_metrics
 from ..model import Answer, Cohort, Group
 from ..registry import Registry
@@ -20,8 +22,6 @@ from .common import (
     share,
 )
 
-REPORT_PATH = "reports/README.md"
-
 
 def group_title(group: Group) -> str:
     return f"Group {group.number}"
@@ -39,7 +39,7 @@ def repo_links(group: Group, *, short: bool = False) -> tuple[str, str]:
         name = name.rsplit("/", 1)[-1]
     return (
         f'<a href="{h(web)}/tree/{h(ref)}">{h(name)}</a>',
-        f'<a href="{h(web)}/blob/{h(ref)}/{REPORT_PATH}">{REPORT_PATH}</a>',
+        f'<a href="{h(web)}/blob/{h(ref)}/{quote(snap.report_path)}">{h(snap.report_path)}</a>',
     )
 
 
@@ -104,7 +104,7 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
             admonition(
                 "failure",
                 "No report",
-                f"The repository has no <code>{REPORT_PATH}</code> at the used commit.",
+                f"The repository has no <code>{h(snap.report_path)}</code> at the used commit.",
             )
         )
     if report is None:
