@@ -1,10 +1,12 @@
 """Where each question of a template sits in a report, and the raw lines of its answer.
 
 A question is anchored at its prompt (found fuzzily by the registry's alignment), started at the heading
-just above it, whatever that heading says (`### Question 18 TODO`), and failing a prompt at a
+just above it, whatever that heading says (`### Question 18 TODO`), or at its own `Question N` heading
+further up when the group wrote (part of) its answer between the two; failing a prompt, at a
 `Question N` heading. It runs to the next question, or to the next section's heading when the next
 question opens a new section. Inside, the template's blockquote (prompt, length hint, example) is
-skipped; what follows `Answer:` is the answer, inside the quote (markers stripped) or after it.
+skipped; what follows `Answer:` is the answer, inside the quote (markers stripped) or after it, after
+any text above the prompt.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ def locate(
         if not hit:
             continue
         _at_prompt(doc, loc, hit[0], heading_lines, template)
+    for loc in found:
+        if loc.prompt is not None and loc.heading is None:
+            _own_heading_above(doc, loc, found, template)
     numbered = doc.question_headings
     for k, loc in enumerate(found):
         if loc.start is not None:
@@ -109,6 +114,28 @@ def _at_prompt(
         loc.start, loc.heading = j, heading_lines[j].text
 
 
+def _own_heading_above(doc: Document, loc: Located, found: list[Located], template: Template) -> None:
+    """Start `loc` at its own `Question N` heading when the group wrote text between it and the prompt.
+
+    Looks up from the prompt, no further than the previous prompt, and stops at a section's heading, a
+    level-1/2 heading or another question's heading.
+    """
+    assert loc.prompt is not None
+    floor = max(
+        (f.prompt.end for f in found if f.prompt is not None and f.prompt.end <= loc.prompt.start), default=0
+    )
+    numbers = dict(doc.question_headings)
+    for h in reversed(doc.headings):
+        if h.line >= loc.prompt.start:
+            continue
+        if h.line < floor or h.level <= 2 or _is_section(h.text, template):
+            return
+        if h.line in numbers:
+            if numbers[h.line] == loc.spec.number:
+                loc.start, loc.heading = h.line, h.text
+            return
+
+
 def _by_other_wording(
     doc: Document,
     found: list[Located],
@@ -144,6 +171,7 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
     if block is None:
         return lines[begin : loc.end]
     b_start, b_end = block
+    before = _stripped(lines[begin:b_start])  # written between the heading and the prompt
     inner = [strip_quote(line) for line in lines[b_start:b_end]]
     marker = next((i for i, line in enumerate(inner) if ":" in line and _ANSWER.match(line)), None)
     after = lines[b_end : loc.end]
@@ -158,7 +186,16 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
         first = next((i for i, line in enumerate(after) if line.strip()), None)
         if first is not None and (m := _ANSWER.match(after[first])):  # `Answer:` outside the quote
             after = ([m.group(1)] if m.group(1).strip() else []) + after[first + 1 :]
-    return quoted + ([""] if quoted and after else []) + after
+    answer = quoted + ([""] if quoted and after else []) + after
+    if before:
+        return before + ([""] if _stripped(answer) else []) + _stripped(answer)
+    return answer
+
+
+def _stripped(lines: list[str]) -> list[str]:
+    """The lines without leading and trailing blank lines."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    return lines[nonblank[0] : nonblank[-1] + 1] if nonblank else []
 
 
 def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> int | None:

@@ -1,0 +1,110 @@
+"""The report parser on invented reports whose layout strays from the template: answers above the prompt,
+deleted headings or quote markers, duplicated, moved or added questions."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures.parse.factory import invented_answer, render
+
+from cohort_archive.model import Report
+from cohort_archive.parse import parse_report
+from cohort_archive.registry import Registry, load_registry
+
+# one version of each template shape: 27 questions (2023/2024) and 31 questions (2025/2026)
+SHAPES = ["2023-january", "2026-january"]
+GROUP = "Group 7"
+STUDENTS = "s123456, s234567, s345678"
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return load_registry()
+
+
+def filled(registry: Registry, version: str) -> str:
+    return render(registry.template(version), {1: GROUP, 2: STUDENTS})
+
+
+def parse(registry: Registry, text: str, **kw) -> Report:
+    return parse_report(text.encode("utf-8"), registry, **kw)
+
+
+def answer_of(registry: Registry, version: str, number: int) -> str:
+    if number == 1:
+        return GROUP
+    if number == 2:
+        return STUDENTS
+    return invented_answer(registry.template(version).question(number))  # type: ignore[arg-type]
+
+
+def markdown(report: Report, number: int) -> str:
+    a = report.answer(number)
+    assert a is not None
+    return a.markdown
+
+
+def first_of_section(registry: Registry, version: str) -> int:
+    """The number of the first question of the template's second section."""
+    questions = registry.template(version).questions
+    return next(q.number for q in questions if q.section != questions[0].section)
+
+
+# --- 1. an answer written between the question's heading and its prompt -------------------------------
+
+
+def answer_above_prompt(text: str, number: int, answer: str) -> str:
+    """Move the answer of question `number` from below `Answer:` to right under its heading."""
+    text = text.replace(f"> Answer:\n\n{answer}\n", "> Answer:\n\n", 1)
+    heading = f"### Question {number}\n\n"
+    return text.replace(heading, f"{heading}{answer}\n\n", 1)
+
+
+@pytest.mark.parametrize("version", SHAPES)
+@pytest.mark.parametrize("where", ["middle", "section-start", "first"])
+def test_answer_above_the_prompt_belongs_to_its_question(
+    registry: Registry, version: str, where: str
+) -> None:
+    number = {"middle": 5, "section-start": first_of_section(registry, version), "first": 1}[where]
+    clean = parse(registry, filled(registry, version))
+    ans = answer_of(registry, version, number)
+    report = parse(registry, answer_above_prompt(filled(registry, version), number, ans))
+    a = report.answer(number)
+    assert a and a.answered and a.markdown == ans and a.words == len(ans.split())
+    assert not [p for p in a.problems if "heading" in p.message]
+    for other in report.answers:  # the previous answer does not grow; nothing else moves
+        if other.number != number:
+            assert (other.markdown, other.words) == (
+                markdown(clean, other.number),
+                clean.answer(other.number).words,
+            )  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_every_answer_above_its_prompt(registry: Registry, version: str) -> None:
+    text = filled(registry, version)
+    for q in registry.template(version).questions:
+        text = answer_above_prompt(text, q.number, answer_of(registry, version, q.number))
+    report = parse(registry, text)
+    assert [a.markdown for a in report.answers] == [
+        answer_of(registry, version, q.number) for q in registry.template(version).questions
+    ]
+    assert report.students == ["s123456", "s234567", "s345678"]
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_text_above_the_prompt_and_below_answer_are_both_kept(registry: Registry, version: str) -> None:
+    ans = answer_of(registry, version, 6)
+    text = filled(registry, version).replace(
+        "### Question 6\n\n", "### Question 6\n\nA first note above.\n\n", 1
+    )
+    a = parse(registry, text).answer(6)
+    assert a and a.markdown == f"A first note above.\n\n{ans}"
+    assert a.words == len(ans.split()) + 4
+
+
+def test_a_heading_missing_is_still_not_taken_from_the_previous_question(registry: Registry) -> None:
+    text = filled(registry, "2026-january").replace("### Question 5\n", "", 1)
+    report = parse(registry, text)
+    assert markdown(report, 4) == answer_of(registry, "2026-january", 4)
+    assert markdown(report, 5) == answer_of(registry, "2026-january", 5)
+    assert any("heading missing" in p.message for p in report.answer(5).problems)  # type: ignore[union-attr]
