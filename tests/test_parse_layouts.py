@@ -108,3 +108,36 @@ def test_a_heading_missing_is_still_not_taken_from_the_previous_question(registr
     assert markdown(report, 4) == answer_of(registry, "2026-january", 4)
     assert markdown(report, 5) == answer_of(registry, "2026-january", 5)
     assert any("heading missing" in p.message for p in report.answer(5).problems)  # type: ignore[union-attr]
+
+
+# --- 2. a section heading deleted, its intro quote left ------------------------------------------------
+
+ONE_LINE_INTRO = "> In the following section we would like to know more about this part.\n"
+
+
+@pytest.mark.parametrize("version", SHAPES)
+@pytest.mark.parametrize(
+    "intro",
+    [
+        ONE_LINE_INTRO,
+        "> In the following section we would like to know more about this part, how you\n> went about it.\n",
+        "> In the following section we ask about this part.\n>\n> A second paragraph of the intro.\n",
+    ],
+    ids=["one-line", "two-lines", "two-paragraphs"],
+)
+def test_intro_of_a_deleted_section_heading_stays_out(registry: Registry, version: str, intro: str) -> None:
+    text = filled(registry, version).replace(ONE_LINE_INTRO, intro)
+    for section in {q.section for q in registry.template(version).questions}:
+        text = text.replace(f"## {section}\n", "")
+    report = parse(registry, text)
+    assert [a.markdown for a in report.answers] == [
+        answer_of(registry, version, q.number) for q in registry.template(version).questions
+    ]
+
+
+def test_a_quote_ending_an_answer_is_kept(registry: Registry) -> None:
+    ans = (
+        answer_of(registry, "2026-january", 7) + "\n\n> As the saying goes, in the end it worked.\n> Mostly."
+    )
+    text = filled(registry, "2026-january").replace(answer_of(registry, "2026-january", 7), ans)
+    assert markdown(parse(registry, text), 7) == ans

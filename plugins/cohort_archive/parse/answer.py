@@ -43,15 +43,23 @@ def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
     if filler:
         kept = _drop_filler(kept, filler)
     kept = _trim(kept)
-    while kept and _SECTION_INTRO.match(kept[-1]):  # the next section's intro when its heading was deleted
-        start = len(kept) - 1
-        while start > 0 and kept[start - 1].lstrip().startswith(">"):
-            start -= 1
+    while (start := _section_intro(kept)) is not None:  # the next section's, when its heading was deleted
         kept = _trim(kept[:start])
     while kept and _RULE.match(kept[-1]):  # a separator before the next question (`---`, `***`)
         kept = _trim(kept[:-1])
     text = _dedent(_unwrap(kept))  # answers indented as a whole were meant as prose
     return text, placeholder and bool(text.strip())
+
+
+def _section_intro(lines: list[str]) -> int | None:
+    """Where the quote closing the lines starts, when it holds a section intro (`> In the following
+    section ...`, on one line or more); else None."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].lstrip().startswith(">"):
+        start -= 1
+    if any(_SECTION_INTRO.match(line) for line in lines[start:]):
+        return start
+    return None
 
 
 def demote_headings(text: str) -> str:
