@@ -3,6 +3,8 @@ deleted headings or quote markers, duplicated, moved or added questions."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fixtures.parse.factory import invented_answer, render
 
@@ -141,3 +143,38 @@ def test_a_quote_ending_an_answer_is_kept(registry: Registry) -> None:
     )
     text = filled(registry, "2026-january").replace(answer_of(registry, "2026-january", 7), ans)
     assert markdown(parse(registry, text), 7) == ans
+
+
+# --- 3. the `>` quote markers deleted from the template ------------------------------------------------
+
+
+def unquoted(text: str) -> str:
+    return re.sub(r"^> ?", "", text, flags=re.M)
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_template_text_without_quote_markers_is_no_answer(registry: Registry, version: str) -> None:
+    report = parse(registry, unquoted(filled(registry, version)))
+    assert report.template == version
+    questions = registry.template(version).questions
+    assert [a.markdown for a in report.answers] == [answer_of(registry, version, q.number) for q in questions]
+    assert [a.words for a in report.answers] == [
+        len(answer_of(registry, version, q.number).split()) for q in questions
+    ]
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_unquoted_answer_on_the_label_line(registry: Registry, version: str) -> None:
+    ans = answer_of(registry, version, 5)
+    text = unquoted(filled(registry, version)).replace(f"Answer:\n\n{ans}", f"Answer: {ans}", 1)
+    assert markdown(parse(registry, text), 5) == ans
+
+
+def test_unquoted_prompt_then_own_italic_text_is_kept(registry: Registry) -> None:
+    """Without the template's `Example:` label, italic text below an unquoted prompt is the group's."""
+    text = unquoted(filled(registry, "2026-january"))
+    ans = answer_of(registry, "2026-january", 6)
+    example = "*An example answer for question 6 ... and ... .*"
+    own = "*Our answer, in italics.*"
+    text = text.replace(f"Example:\n{example}\n\nAnswer:\n\n{ans}", f"{own}\n\n{ans}", 1)
+    assert markdown(parse(registry, text), 6) == f"{own}\n\n{ans}"

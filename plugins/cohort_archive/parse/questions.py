@@ -5,8 +5,9 @@ just above it, whatever that heading says (`### Question 18 TODO`), or at its ow
 further up when the group wrote (part of) its answer between the two; failing a prompt, at a
 `Question N` heading. It runs to the next question, or to the next section's heading when the next
 question opens a new section. Inside, the template's blockquote (prompt, length hint, example) is
-skipped; what follows `Answer:` is the answer, inside the quote (markers stripped) or after it, after
-any text above the prompt.
+skipped (with its `>` markers deleted, the prompt, hint, example and `Answer:` label as in the template);
+what follows `Answer:` is the answer, inside the quote (markers stripped) or after it, after any text
+above the prompt.
 """
 
 from __future__ import annotations
@@ -178,6 +179,8 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
     if marker is not None:
         rest = _ANSWER.match(inner[marker]).group(1)  # type: ignore[union-attr]
         quoted = ([rest] if rest.strip() else []) + inner[marker + 1 :]
+        if not is_quoted(lines[b_start]):  # an unquoted `Answer:` runs on into the lines below
+            quoted, after = [], quoted + after
     elif (k := _unquoted_example(doc, inner, b_end, loc.end)) is not None:
         rest = _ANSWER.match(strip_quote(lines[k])).group(1)  # type: ignore[union-attr]
         quoted, after = [], ([rest] if rest.strip() else []) + lines[k + 1 : loc.end]
@@ -228,10 +231,7 @@ def _template_block(doc: Document, loc: Located, begin: int) -> tuple[int, int] 
     if loc.prompt is not None:
         start = loc.prompt.start
         if not loc.prompt.quoted:
-            end = loc.prompt.end
-            while end < loc.end and (not lines[end].strip() or _is_hint(lines[end])):
-                end += 1
-            return start, _trim_end(lines, start, end)
+            return start, _trim_end(lines, start, _unquoted_template_end(doc, loc.prompt.end, loc.end))  # type: ignore[arg-type]
     else:
         start = next((i for i in range(begin, loc.end) if lines[i].strip()), None)  # type: ignore[arg-type]
         if start is None or not is_quoted(lines[start]) or doc.code[start]:
@@ -254,6 +254,31 @@ def _template_block(doc: Document, loc: Located, begin: int) -> tuple[int, int] 
                     continue
         break
     return start, end
+
+
+def _unquoted_template_end(doc: Document, prompt_end: int, stop: int) -> int:
+    """Where the template's matter below an unquoted prompt ends: after its length hint, and after its
+    example and `Answer:` label when those follow as in the template (the `>` markers deleted).
+
+    Like report.py, which splits at `Answer:`; the example is passed over only when every line of it
+    looks like the course's examples (italic, `...` gaps), else the text below the hint is the answer.
+    """
+    lines = doc.lines
+    end = prompt_end
+    while end < stop and (not lines[end].strip() or _is_hint(lines[end])):
+        end += 1
+    example = any(_EXAMPLE.match(line) for line in lines[prompt_end:end])
+    for k in range(end, min(stop, end + 2 * _EXAMPLE_LINES + 1)):
+        line = lines[k]
+        if doc.code[k]:
+            break
+        if not line.strip():
+            continue
+        if ":" in line and _ANSWER.match(line):
+            return k + 1
+        if not (example and (_EXAMPLE_LIKE.search(line) or _ITALIC_LINE.match(line))):
+            break
+    return end
 
 
 def _has_answer(lines: list[str], start: int, end: int) -> bool:
