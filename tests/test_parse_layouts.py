@@ -178,3 +178,44 @@ def test_unquoted_prompt_then_own_italic_text_is_kept(registry: Registry) -> Non
     own = "*Our answer, in italics.*"
     text = text.replace(f"Example:\n{example}\n\nAnswer:\n\n{ans}", f"{own}\n\n{ans}", 1)
     assert markdown(parse(registry, text), 6) == f"{own}\n\n{ans}"
+
+
+# --- 4. a question written twice -----------------------------------------------------------------------
+
+
+def block(text: str, number: int) -> re.Match[str]:
+    """Question `number`'s block: its heading up to the next heading of level 2 or 3."""
+    m = re.search(rf"^### Question {number}\n.*?(?=^###? )", text, re.S | re.M)
+    assert m is not None
+    return m
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_question_written_twice_joins_the_answers_without_template_text(
+    registry: Registry, version: str
+) -> None:
+    text = filled(registry, version)
+    ans = answer_of(registry, version, 5)
+    m = block(text, 5)
+    second = "Our second go at this question, written in another block."
+    text = text[: m.end()] + m.group(0).replace(ans, second) + text[m.end() :]
+    report = parse(registry, text)
+    a = report.answer(5)
+    assert a and a.markdown == f"{ans}\n\n{second}"
+    assert a.words == len(ans.split()) + len(second.split())
+    assert [(p.where, p.severity) for p in a.problems if "Question 5" in p.message] == [("Q5", "warning")]
+    assert markdown(report, 4) == answer_of(registry, version, 4)
+    assert markdown(report, 6) == answer_of(registry, version, 6)
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_question_written_twice_first_copy_unfilled(registry: Registry, version: str) -> None:
+    text = filled(registry, version)
+    ans = answer_of(registry, version, 7)
+    m = block(text, 7)
+    text = text[: m.start()] + m.group(0).replace(ans, "--- question 7 fill here ---") + text[m.start() :]
+    report = parse(registry, text)
+    a = report.answer(7)
+    assert a and a.markdown == ans and a.words == len(ans.split())
+    assert any("Question 7" in p.message and p.severity == "warning" for p in a.problems)
+    assert markdown(report, 6) == answer_of(registry, version, 6)

@@ -4,19 +4,20 @@ A question is anchored at its prompt (found fuzzily by the registry's alignment)
 just above it, whatever that heading says (`### Question 18 TODO`), or at its own `Question N` heading
 further up when the group wrote (part of) its answer between the two; failing a prompt, at a
 `Question N` heading. It runs to the next question, or to the next section's heading when the next
-question opens a new section. Inside, the template's blockquote (prompt, length hint, example) is
-skipped (with its `>` markers deleted, the prompt, hint, example and `Answer:` label as in the template);
-what follows `Answer:` is the answer, inside the quote (markers stripped) or after it, after any text
-above the prompt.
+question opens a new section, or to a second copy of it or of the next question (the same prompt
+again; the copy's answer is joined to that question's). Inside, the template's blockquote (prompt,
+length hint, example) is skipped (with its `>` markers deleted, the prompt, hint, example and `Answer:`
+label as in the template); what follows `Answer:` is the answer, inside the quote (markers stripped) or
+after it, after any text above the prompt.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cohort_archive.model import QuestionSpec, Template
-from cohort_archive.registry.detect import MATCH_THRESHOLD, Match
+from cohort_archive.registry.detect import MATCH_THRESHOLD, Match, prompt_words
 from cohort_archive.registry.document import Document, Heading, Paragraph, is_quoted, strip_quote
 from cohort_archive.registry.text import normalise, normalised_phrase, phrase_tokens, similarity, tokens
 
@@ -42,6 +43,7 @@ class Located:
     end: int | None = None
     prompt: Paragraph | None = None
     heading: str | None = None  # the heading text as written, when there is one
+    copies: list[Located] = field(default_factory=list)  # further blocks of this question (written twice)
 
 
 def locate(
@@ -87,7 +89,50 @@ def locate(
         nxt = next((f for f in found[k + 1 :] if f.start is not None), None)
         if nxt is not None and nxt.spec.section != loc.spec.section:
             loc.end = _section_cut(doc, loc, nxt.spec.section)
+    for k in range(len(found)):
+        _split_repeats(doc, found, k, heading_lines, template)
     return found
+
+
+def _split_repeats(
+    doc: Document, found: list[Located], k: int, heading_lines: dict[int, Heading], template: Template
+) -> None:
+    """Cut out of `found[k]`'s span a second copy of it or of the next question (its prompt again): it
+    joins that question's `copies`."""
+    loc = found[k]
+    if loc.start is None or loc.end is None:
+        return
+    nxt = found[k + 1] if k + 1 < len(found) and found[k + 1].start is not None else None
+    own = {loc.spec.number: loc, **({nxt.spec.number: nxt} if nxt else {})}
+    cuts: list[tuple[int, Located]] = []
+    seen_own = loc.prompt is not None
+    for cand in doc.prompt_candidates:
+        if not loc.start < cand.start < loc.end or (
+            loc.prompt is not None and cand.start <= loc.prompt.start
+        ):
+            continue
+        copy = Located(loc.spec)
+        _at_prompt(doc, copy, cand, heading_lines, template, floor=loc.start)
+        target = next(
+            (
+                t
+                for t in own.values()
+                if similarity(prompt_words(t.spec.prompt), cand.words) >= MATCH_THRESHOLD
+            ),
+            None,
+        )
+        if target is loc and not seen_own:  # its prompt, not found at first (placed by its heading)
+            seen_own = True
+        elif target is not None:
+            copy.spec = target.spec
+            cuts.append((copy.start, copy))  # type: ignore[arg-type]
+    if not cuts:
+        return
+    ends = [start for start, _ in cuts[1:]] + [loc.end]
+    loc.end = cuts[0][0]
+    for (_, copy), end in zip(cuts, ends, strict=True):
+        copy.end = end
+        own[copy.spec.number].copies.append(copy)
 
 
 def _between(found: list[Located], k: int, size: int) -> tuple[int, int]:
@@ -161,6 +206,16 @@ def _by_other_wording(
 
 def _inside_prompt(found: list[Located], line: int) -> bool:
     return any(f.prompt is not None and f.prompt.start <= line < f.prompt.end for f in found)
+
+
+def all_answer_lines(doc: Document, loc: Located) -> list[str]:
+    """`answer_lines` of the question and of its `copies`, in the document's order, a blank line between."""
+    if not loc.copies:
+        return answer_lines(doc, loc)
+    out: list[str] = []
+    for part in sorted([loc, *loc.copies], key=lambda p: p.start or 0):
+        out += ([""] if out else []) + _stripped(answer_lines(doc, part))
+    return out
 
 
 def answer_lines(doc: Document, loc: Located) -> list[str]:

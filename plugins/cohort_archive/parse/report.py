@@ -8,7 +8,7 @@ from cohort_archive.model import Answer, Problem, Report
 from cohort_archive.parse.answer import clean, count_images, count_words, demote_headings
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
-from cohort_archive.parse.questions import Located, answer_lines, locate
+from cohort_archive.parse.questions import Located, all_answer_lines, locate
 from cohort_archive.registry.detect import Hint, detect
 from cohort_archive.registry.document import Document, without_comments
 from cohort_archive.registry.load import Registry
@@ -84,7 +84,10 @@ def _answer(doc: Document, loc: Located, filler: str) -> Answer:
             problems.append(Problem(where, f"heading says {loc.heading!r}", severity="info"))
     elif loc.prompt is not None:
         problems.append(Problem(where, "question heading missing; found by its prompt", severity="info"))
-    text, placeholder_left = clean(answer_lines(doc, loc), filler)
+    if loc.copies:
+        message = f"Question {spec.number} is written {len(loc.copies) + 1} times; its answers are joined"
+        problems.append(Problem(where, message))
+    text, placeholder_left = clean(all_answer_lines(doc, loc), filler)
     answered = bool(text.strip())
     if placeholder_left:
         problems.append(Problem(where, "template placeholder left beside the answer", severity="info"))

@@ -111,7 +111,7 @@ def match_template(
     `rows` (from `prompt_hits`) may hold the prompts' similarities already, shared between versions.
     """
     cands = doc.prompt_candidates
-    prompts = [_prompt_words(q.prompt) for q in template.questions]
+    prompts = [prompt_words(q.prompt) for q in template.questions]
     if rows is None:
         rows = prompt_hits(doc, prompts)
     hits = [rows[p] for p in prompts]
@@ -132,7 +132,7 @@ def detect(doc: Document, registry: Registry, hint: Hint = None) -> Detection:
     `hint` may be a function giving it: it is called only when versions with identical questions tie.
     """
     templates = registry.ordered()
-    rows = prompt_hits(doc, [_prompt_words(q.prompt) for t in templates for q in t.questions])
+    rows = prompt_hits(doc, [prompt_words(q.prompt) for t in templates for q in t.questions])
     matches = {t.id: match_template(doc, t, rows) for t in templates}
     if not matches:
         return Detection(None, [Problem("template", "the question registry is empty", severity="error")])
@@ -251,9 +251,10 @@ def _by_hint(ids: list[str], hint: str | None, registry: Registry) -> str | None
 
 
 def _question_key(template: Template) -> tuple:
-    return tuple((q.number, _prompt_words(q.prompt), q.limits) for q in template.questions)
+    return tuple((q.number, prompt_words(q.prompt), q.limits) for q in template.questions)
 
 
 @lru_cache(maxsize=4096)
-def _prompt_words(prompt: str) -> tuple[str, ...]:
+def prompt_words(prompt: str) -> tuple[str, ...]:
+    """A prompt's words as matched against a report's paragraphs (the first 150)."""
     return phrase_tokens(prompt)[:150]
