@@ -219,3 +219,50 @@ def test_question_written_twice_first_copy_unfilled(registry: Registry, version:
     assert a and a.markdown == ans and a.words == len(ans.split())
     assert any("Question 7" in p.message and p.severity == "warning" for p in a.problems)
     assert markdown(report, 6) == answer_of(registry, version, 6)
+
+
+# --- 5. questions moved or added -----------------------------------------------------------------------
+
+
+def last_two_of_a_section(registry: Registry, version: str) -> tuple[int, int]:
+    """The last two questions of the second section (the next section follows them)."""
+    questions = registry.template(version).questions
+    section = registry.template(version).question(first_of_section(registry, version)).section  # type: ignore[union-attr]
+    numbers = [q.number for q in questions if q.section == section]
+    return numbers[-2], numbers[-1]
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_questions_out_of_order_end_at_the_next_section(registry: Registry, version: str) -> None:
+    a, b = last_two_of_a_section(registry, version)
+    text = filled(registry, version)
+    ma, mb = block(text, a), block(text, b)
+    text = text[: ma.start()] + mb.group(0) + ma.group(0) + text[mb.end() :]
+    report = parse(registry, text)
+    questions = registry.template(version).questions
+    assert [x.markdown for x in report.answers] == [answer_of(registry, version, q.number) for q in questions]
+
+
+@pytest.mark.parametrize("version", SHAPES)
+@pytest.mark.parametrize("heading", ["Question 3b", "Question 3.1", "Question 99"])
+def test_added_question_is_flagged_and_not_counted(registry: Registry, version: str, heading: str) -> None:
+    text = filled(registry, version)
+    added = (
+        f"### {heading}\n\n> **Anything else about your tools?**\n>\n> Answer:\n\nOur extra words here.\n\n"
+    )
+    section = registry.template(version).question(first_of_section(registry, version)).section  # type: ignore[union-attr]
+    text = text.replace(f"## {section}\n", added + f"## {section}\n", 1)
+    report = parse(registry, text)
+    a = report.answer(3)
+    ans = answer_of(registry, version, 3)
+    assert a and a.words == len(ans.split()) and a.markdown.startswith(ans + "\n\n")
+    assert "Our extra words here." in a.markdown
+    assert [p.severity for p in a.problems if heading in p.message] == ["warning"]
+    assert markdown(report, 4) == answer_of(registry, version, 4)
+
+
+def test_question_like_heading_inside_an_answer_is_still_the_answer(registry: Registry) -> None:
+    ans = "Our answer.\n\n### Question 5b\n\nMore of our answer, no prompt above it."
+    text = filled(registry, "2026-january").replace(answer_of(registry, "2026-january", 5), ans, 1)
+    a = parse(registry, text).answer(5)
+    assert a and a.words == len(ans.split()) and not [p for p in a.problems if p.severity == "warning"]

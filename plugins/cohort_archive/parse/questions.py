@@ -3,12 +3,13 @@
 A question is anchored at its prompt (found fuzzily by the registry's alignment), started at the heading
 just above it, whatever that heading says (`### Question 18 TODO`), or at its own `Question N` heading
 further up when the group wrote (part of) its answer between the two; failing a prompt, at a
-`Question N` heading. It runs to the next question, or to the next section's heading when the next
-question opens a new section, or to a second copy of it or of the next question (the same prompt
-again; the copy's answer is joined to that question's). Inside, the template's blockquote (prompt,
-length hint, example) is skipped (with its `>` markers deleted, the prompt, hint, example and `Answer:`
-label as in the template); what follows `Answer:` is the answer, inside the quote (markers stripped) or
-after it, after any text above the prompt.
+`Question N` heading. It runs to the next question in the document, or to the next section's heading
+when that question opens a new section, or to a second copy of it or of the next question (the same
+prompt again; the copy's answer is joined to that question's), or to a question the group added
+(`### Question 3b` over a quoted prompt: kept apart in `added`). Inside, the template's blockquote
+(prompt, length hint, example) is skipped (with its `>` markers deleted, the prompt, hint, example and
+`Answer:` label as in the template); what follows `Answer:` is the answer, inside the quote (markers
+stripped) or after it, after any text above the prompt.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ class Located:
     prompt: Paragraph | None = None
     heading: str | None = None  # the heading text as written, when there is one
     copies: list[Located] = field(default_factory=list)  # further blocks of this question (written twice)
+    added: list[Added] = field(default_factory=list)  # questions the group added below this one
+
+
+@dataclass(frozen=True)
+class Added:
+    """A question the group added (`### Question 3b` over a quoted prompt of its own): lines [start, end)."""
+
+    start: int
+    end: int
+    heading: str
 
 
 def locate(
@@ -81,30 +92,37 @@ def locate(
     for k, loc in enumerate(found):
         if loc.start is None and other_wordings and loc.spec.number in other_wordings:
             _by_other_wording(doc, found, k, other_wordings[loc.spec.number], heading_lines, template)
-    starts = sorted(f.start for f in found if f.start is not None)
+    by_start = {f.start: f for f in found if f.start is not None}
+    starts = sorted(by_start)
     for k, loc in enumerate(found):
         if loc.start is None:
             continue
         loc.end = next((s for s in starts if s > loc.start), len(doc.lines))
-        nxt = next((f for f in found[k + 1 :] if f.start is not None), None)
-        if nxt is not None and nxt.spec.section != loc.spec.section:
-            loc.end = _section_cut(doc, loc, nxt.spec.section)
+        # the next question in the template's order, and in the document's (a group moved a question)
+        after = [next((f for f in found[k + 1 :] if f.start is not None), None), by_start.get(loc.end)]
+        for section in dict.fromkeys(f.spec.section for f in after if f is not None):
+            if section != loc.spec.section:
+                loc.end = _section_cut(doc, loc, section)
     for k in range(len(found)):
         _split_repeats(doc, found, k, heading_lines, template)
     return found
 
 
+_ADDED_HEADING = re.compile(r"^\W*question\W*\d+[a-z]{0,2}\b", re.I)  # `Question 3b`, `Question 32`
+
+
 def _split_repeats(
     doc: Document, found: list[Located], k: int, heading_lines: dict[int, Heading], template: Template
 ) -> None:
-    """Cut out of `found[k]`'s span a second copy of it or of the next question (its prompt again): it
-    joins that question's `copies`."""
+    """Cut out of `found[k]`'s span the blocks that are not its answer: a second copy of it or of the next
+    question (its prompt again: it joins that question's `copies`), and a question the group added (a
+    `Question ...` heading over a quoted bold prompt of the group's: `added`)."""
     loc = found[k]
     if loc.start is None or loc.end is None:
         return
     nxt = found[k + 1] if k + 1 < len(found) and found[k + 1].start is not None else None
     own = {loc.spec.number: loc, **({nxt.spec.number: nxt} if nxt else {})}
-    cuts: list[tuple[int, Located]] = []
+    cuts: list[tuple[int, Located | str]] = []
     seen_own = loc.prompt is not None
     for cand in doc.prompt_candidates:
         if not loc.start < cand.start < loc.end or (
@@ -126,13 +144,18 @@ def _split_repeats(
         elif target is not None:
             copy.spec = target.spec
             cuts.append((copy.start, copy))  # type: ignore[arg-type]
+        elif cand.quoted and cand.bold_head and copy.heading and _ADDED_HEADING.match(copy.heading):
+            cuts.append((copy.start, copy.heading))  # type: ignore[arg-type]
     if not cuts:
         return
     ends = [start for start, _ in cuts[1:]] + [loc.end]
     loc.end = cuts[0][0]
-    for (_, copy), end in zip(cuts, ends, strict=True):
-        copy.end = end
-        own[copy.spec.number].copies.append(copy)
+    for (start, what), end in zip(cuts, ends, strict=True):
+        if isinstance(what, str):
+            loc.added.append(Added(start, end, what))
+        else:
+            what.end = end
+            own[what.spec.number].copies.append(what)
 
 
 def _between(found: list[Located], k: int, size: int) -> tuple[int, int]:

@@ -94,10 +94,15 @@ def _answer(doc: Document, loc: Located, filler: str) -> Answer:
     if not answered:
         problems.append(Problem(where, "unanswered", severity="info"))
     words, images = count_words(text), count_images(text)
+    shown = text
+    for added in loc.added:  # shown below the answer, not counted
+        message = f"the group added a question ({added.heading!r}) here; shown below the answer, not counted"
+        problems.append(Problem(where, message))
+        shown += "\n\n" + "\n".join(doc.lines[added.start : added.end]).strip()
     return Answer(
         number=spec.number,
         question=spec.id,
-        markdown=demote_headings(text),
+        markdown=demote_headings(shown),
         answered=answered,
         words=words,
         images=images,
