@@ -266,3 +266,38 @@ def test_question_like_heading_inside_an_answer_is_still_the_answer(registry: Re
     text = filled(registry, "2026-january").replace(answer_of(registry, "2026-january", 5), ans, 1)
     a = parse(registry, text).answer(5)
     assert a and a.words == len(ans.split()) and not [p for p in a.problems if p.severity == "warning"]
+
+
+# --- 6. every prompt deleted, the `Question N` headings kept -------------------------------------------
+
+
+def without_quotes(text: str) -> str:
+    return re.sub(r"^>.*\n", "", text, flags=re.M)
+
+
+@pytest.mark.parametrize("version", SHAPES)
+@pytest.mark.parametrize("hint", ["cohort", "date"])
+def test_answers_placed_by_headings_when_every_prompt_is_gone(
+    registry: Registry, version: str, hint: str
+) -> None:
+    given = version if hint == "cohort" else f"{version[:4]}-01-20"
+    report = parse(registry, without_quotes(filled(registry, version)), hint=lambda: given)
+    assert report.template == version
+    questions = registry.template(version).questions
+    assert [a.markdown for a in report.answers] == [answer_of(registry, version, q.number) for q in questions]
+    assert [(p.where, p.severity) for p in report.problems if "headings" in p.message] == [
+        ("reports/README.md", "warning")
+    ]
+    assert report.students == ["s123456", "s234567", "s345678"]
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_headings_that_do_not_fit_the_hinted_template_stay_free_form(
+    registry: Registry, version: str
+) -> None:
+    text = without_quotes(filled(registry, version))
+    assert parse(registry, text).template is None  # no hint: nothing tells which template
+    other = "2026-january" if version.startswith("2023") else "2023-january"
+    assert parse(registry, text, hint=other).template is None  # the wrong number of questions
+    gap = text.replace("### Question 7\n", "### Our seventh answer\n")
+    assert parse(registry, gap, hint=version).template is None  # not every question's heading

@@ -12,7 +12,8 @@
 3. Versions with identical questions (2023 and 2024 differ by one spelling in an example) are settled
    by the optional `hint` (a date such as the report's first commit, or a cohort id: the newest version
    released on or before it), else by markers, else the newest.
-A best score below 0.5 means a custom structure: no template.
+A best score below 0.5 means a custom structure: no template; unless the prompts were deleted but the
+`Question 1` ... `Question N` headings kept, N being the question count of the version the `hint` gives.
 """
 
 from __future__ import annotations
@@ -138,6 +139,12 @@ def detect(doc: Document, registry: Registry, hint: Hint = None) -> Detection:
         return Detection(None, [Problem("template", "the question registry is empty", severity="error")])
     best = max(matches.values(), key=lambda m: m.score)
     if best.score < MIN_SCORE:
+        if (by_headings := _by_headings(doc, registry, hint)) is not None:
+            message = (
+                f"no question prompts found; the answers are placed by their `Question N` headings, "
+                f"as in {by_headings}, the template of the report's time"
+            )
+            return Detection(by_headings, [Problem("template", message)], matches)
         message = (
             f"follows no known template (closest: {best.template.id}, {len(best.prompts)} of "
             f"{len(best.template.questions)} question prompts found); kept as free-form text"
@@ -248,6 +255,20 @@ def _by_hint(ids: list[str], hint: str | None, registry: Registry) -> str | None
         return None
     older = [i for i in ids if i in registry.released and registry.released[i] <= when]
     return max(older, key=registry.age) if older else ids[0]
+
+
+def _by_headings(doc: Document, registry: Registry, hint: Hint) -> str | None:
+    """The version the hint gives, when the document's `Question N` headings are exactly its questions'
+    numbers, in order (a report whose prompts were all deleted); else None."""
+    numbers = [n for _, n in doc.question_headings]
+    if not numbers or numbers != list(range(1, len(numbers) + 1)):
+        return None
+    if callable(hint):
+        hint = hint()
+    chosen = _by_hint([t.id for t in registry.ordered()], hint, registry)
+    if chosen is None or [q.number for q in registry.template(chosen).questions] != numbers:
+        return None
+    return chosen
 
 
 def _question_key(template: Template) -> tuple:
