@@ -448,6 +448,13 @@ def test_a_binary_file_is_not_shown_as_text(registry: Registry) -> None:
     assert any(p.message.startswith("not a text file") and p.severity == "error" for p in report.problems)
 
 
+@pytest.mark.parametrize("data", [b"", b"  \n\t\n", b"\xef\xbb\xbf\r\n", b"---\ntitle: Report\n---\n\n"])
+def test_an_empty_report_says_so(registry: Registry, data: bytes) -> None:
+    report = parse(registry, data)
+    assert report.template is None and not report.free_form_markdown
+    assert [(p.message, p.severity) for p in report.problems] == [("the report is empty", "error")]
+
+
 def test_front_matter_variants(registry: Registry) -> None:
     template = registry.template("2025-january")
     plain = parse(registry, render(template, {1: GROUP}, front_matter=False))

@@ -77,6 +77,8 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
             f"{share(m.checklist_checked, m.checklist_items)} ticked ({percent(m.checklist_share)})"
             if report.checklist_present
             else "removed"
+            if report.template
+            else "not read (the report follows no template)"
         )
         facts += [
             ("Report", source),

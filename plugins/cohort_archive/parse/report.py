@@ -34,6 +34,10 @@ def parse_report(
     if comments:
         message = f"{comments} HTML comment(s) hidden, as GitHub does; their words are not counted"
         problems.append(Problem(path, message, severity="info"))
+    if not text.strip():  # nothing to match: say so instead of "follows no known template"
+        if not any(p.severity == "error" for p in problems):  # (a binary file already says what it is)
+            problems.append(Problem(path, "the report is empty", severity="error"))
+        return Report(template=None, problems=problems, free_form_markdown="", front_matter=front_matter)
     doc = Document.from_text(text)
     title = next((h.text for h in doc.headings if h.level == 1), "")
     detection = detect(doc, registry, hint)
