@@ -258,17 +258,18 @@ def _by_hint(ids: list[str], hint: str | None, registry: Registry) -> str | None
 
 
 def _by_headings(doc: Document, registry: Registry, hint: Hint) -> str | None:
-    """The version the hint gives, when the document's `Question N` headings are exactly its questions'
-    numbers, in order (a report whose prompts were all deleted); else None."""
+    """For a report whose prompts were all deleted: among the versions whose questions are numbered exactly
+    as the document's `Question N` headings (in order), the one the hint gives (the hinted version, else
+    the newest released by the hint's date, else the oldest); None without a hint or such a version."""
     numbers = [n for _, n in doc.question_headings]
     if not numbers or numbers != list(range(1, len(numbers) + 1)):
         return None
+    fitting = [t.id for t in registry.ordered() if [q.number for q in t.questions] == numbers]
+    if not fitting:
+        return None
     if callable(hint):
         hint = hint()
-    chosen = _by_hint([t.id for t in registry.ordered()], hint, registry)
-    if chosen is None or [q.number for q in registry.template(chosen).questions] != numbers:
-        return None
-    return chosen
+    return _by_hint(fitting, hint, registry)
 
 
 def _question_key(template: Template) -> tuple:
