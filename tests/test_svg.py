@@ -24,8 +24,8 @@ HOSTILE = b"""<?xml version="1.0" encoding="UTF-8"?>
   <rect id="box" width="100" height="40" fill="#3b7" onclick="alert('click')"/>
   <a xlink:href="javascript:alert('link')"><text x="5" y="55">pipeline</text></a>
   <a href="https://example.org/docs"><text x="60" y="55">docs</text></a>
-  <foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">
-    <img src="x" onerror="alert('html')"/></div></foreignObject>
+  <foreignObject width="60" height="20"><div xmlns="http://www.w3.org/1999/xhtml"><span>train step</span>
+    <img src="x" onerror="alert('html')"/><iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"/></div></foreignObject>
   <set attributeName="xlink:href" to="javascript:alert('smil')"/>
   <use href="#box" x="2"/>
   <image width="4" height="4" href="data:image/png;base64,iVBORw0KGgo="/>
@@ -43,7 +43,7 @@ def test_clean_svg_keeps_the_drawing_and_drops_what_can_act() -> None:
         "onclick",
         "onerror",
         "<script",
-        "foreignObject",
+        "iframe",
         "javascript:",
         "evil.xsl",
     ):
@@ -56,10 +56,13 @@ def test_clean_svg_keeps_the_drawing_and_drops_what_can_act() -> None:
         "https://example.org/docs",
         'href="#box"',
         "stroke: black",
+        "foreignObject",  # diagram labels (Mermaid, draw.io) are HTML in there
+        "train step",
     ):
         assert kept in text, kept
     assert "data:image/png" in text
-    assert removed == 7  # onload, script, onclick, javascript: link, foreignObject, set, tracker image href
+    # onload, script, onclick, javascript: link, img src and onerror, iframe, set, tracker image href
+    assert removed == 9
 
 
 @pytest.mark.parametrize(
@@ -86,7 +89,7 @@ def test_copied_svg_figures_are_cleaned_and_a_broken_one_is_not_written(tmp_path
     warnings = copy_files("2025-january/7", tree, {a: "reports/figures/a.svg", b: "reports/figures/b.SVG"})
     assert "alert(" not in a.read_text() and "<svg:rect" in a.read_text()
     assert not b.exists()
-    assert warnings[0] == "2025-january/7: reports/figures/a.svg: 7 scripts, event handlers or links removed"
+    assert warnings[0] == "2025-january/7: reports/figures/a.svg: 9 scripts, event handlers or links removed"
     assert warnings[1].startswith("2025-january/7: reports/figures/b.SVG: not a well-formed SVG")
     assert warnings[1].endswith("; not shown")
 
@@ -111,3 +114,19 @@ def test_a_cleaned_svg_still_draws_in_chromium_and_runs_nothing(tmp_path: Path, 
         page.mouse.click(30, 20)
         assert page.locator("text=pipeline").count() == 1
         assert dialogs == []
+
+
+def test_a_diagram_with_html_labels_loses_nothing() -> None:
+    # how Mermaid and draw.io export a flowchart: labels are HTML inside <foreignObject>
+    diagram = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50" role="graphics-document">
+      <style>.node rect { fill: #eee; }</style>
+      <g class="node"><rect width="90" height="30"/><foreignObject width="90" height="30">
+        <div xmlns="http://www.w3.org/1999/xhtml" style="display: table-cell;"><span class="nodeLabel">
+        <p>Cloud <b>Build</b></p></span></div></foreignObject></g>
+      <a href="https://example.org/run"><text x="100" y="20">Cloud Run</text></a>
+      <marker id="arrow"><path d="M0,0 L10,5 L0,10 z"/></marker><path d="M90,15 L100,15" marker-end="url(#arrow)"/>
+    </svg>"""
+    out, removed = clean_svg(diagram)
+    assert removed == 0
+    for kept in ("foreignObject", "nodeLabel", "Cloud ", "Build", "https://example.org/run", "url(#arrow)"):
+        assert kept in out.decode(), kept

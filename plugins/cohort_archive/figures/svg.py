@@ -4,11 +4,14 @@ Inside an `<img>` an SVG runs no script, but the lightbox links to the file itse
 (a new tab, a shared link) the student's SVG is a document of the archive's site: its `<script>`, `onload`
 or `javascript:` links would run there. `clean_svg` keeps the drawing and drops what can act:
 
-- elements that run or embed code or documents (`script`, `foreignObject`, `iframe`, ...), elements of
-  the XHTML namespace, and animations that could rewrite a link;
-- event attributes (`on*`), and links (`href`, `xlink:href`, `src`) that are not a fragment (`#id`), a
-  `data:` raster image or, on `<a>`, an http(s) / mailto address;
+- elements that run or embed code or documents, in any namespace (`script`, `iframe`, `object`, `embed`,
+  `base`, `meta`, forms, ...), and animations that could rewrite a link or a handler;
+- event attributes (`on*`), `srcdoc`, and links (`href`, `xlink:href`, `src`, `action`, `data`) that are not
+  a fragment (`#id`), a `data:` raster image or, on `<a>`, an http(s) / mailto address;
 - the DOCTYPE, comments and processing instructions (`<?xml-stylesheet?>` could apply XSLT).
+
+HTML inside `<foreignObject>` stays, cleaned the same way: diagram tools (Mermaid, draw.io) write their
+labels there, and without it the drawing would lose its text.
 
 Entity declarations are refused outright (defusedxml), so no entity expansion can blow up memory.
 Pure: bytes in, bytes out.
@@ -23,13 +26,16 @@ from defusedxml.ElementTree import fromstring
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
-XHTML = "http://www.w3.org/1999/xhtml"
 
 _ACTIVE = frozenset(
-    {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "audio", "video"}
-)
+    {
+        "script", "iframe", "frame", "frameset", "embed", "object", "applet", "portal", "handler",
+        "listener", "audio", "video", "base", "meta", "link", "form", "input", "button", "textarea",
+        "select",
+    }
+)  # fmt: skip
 _ANIMATIONS = frozenset({"set", "animate", "animatetransform", "animatemotion"})
-_LINKS = frozenset({"href", "src"})
+_LINKS = frozenset({"href", "src", "action", "formaction", "data"})
 _RASTER = ("data:image/png", "data:image/jpeg", "data:image/jpg", "data:image/gif", "data:image/webp")
 
 
@@ -55,24 +61,20 @@ def _safe_link(value: str, element: str) -> bool:
 def _clean(element: ET.Element) -> int:
     """Clean `element`'s subtree in place; the number of things removed."""
     removed = 0
-    _ns, tag = _local(element.tag) if isinstance(element.tag, str) else ("", "")
+    _, tag = _local(element.tag) if isinstance(element.tag, str) else ("", "")
     for name in list(element.attrib):
         _, attr = _local(name)
         value = element.attrib[name]
-        if attr.startswith("on") or (attr in _LINKS and not _safe_link(value, tag)):
+        if attr.startswith("on") or attr == "srcdoc" or (attr in _LINKS and not _safe_link(value, tag)):
             del element.attrib[name]
             removed += 1
     for child in list(element):
         if not isinstance(child.tag, str):  # a comment or processing instruction
             element.remove(child)
             continue
-        ns, name = _local(child.tag)
+        _, name = _local(child.tag)
         target = child.attrib.get("attributeName", "").strip().lower().rpartition(":")[2]  # "xlink:href"
-        if (
-            name in _ACTIVE
-            or ns == XHTML
-            or (name in _ANIMATIONS and (target in _LINKS or target.startswith("on")))
-        ):
+        if name in _ACTIVE or (name in _ANIMATIONS and (target in _LINKS or target.startswith("on"))):
             element.remove(child)
             removed += 1
             continue
