@@ -223,6 +223,15 @@ def test_corpus_deployment_topic_spans_renumbered_questions(corpus_site: Path) -
 
 
 @pytest.mark.corpus
+def test_corpus_svg_figures_are_copied_whole(corpus_site: Path) -> None:
+    """The real SVGs (a Mermaid flowchart among them) hold nothing the cleaner removes: labels kept."""
+    log = (corpus_site.parent / "build.log").read_text()
+    assert "scripts, event handlers or links removed" not in log and "not a well-formed SVG" not in log
+    svgs = list((corpus_site / "assets" / "figures").rglob("*.svg"))
+    assert svgs and all(b"<svg:svg" in p.read_bytes()[:400] for p in svgs)  # every one went through it
+
+
+@pytest.mark.corpus
 def test_corpus_site_has_no_broken_local_links_or_images(corpus_site: Path) -> None:
     assert check_local_refs(corpus_site) == []
 
