@@ -210,14 +210,37 @@ def test_deep_link_runs_the_search_with_facets(demo_site: Path, chromium) -> Non
 
 
 def test_query_without_hits_says_so(demo_site: Path, chromium) -> None:
-    # (Pagefind 1.5 also matches indexed words that start a longer unknown word: "xylophone" finds "-X"
-    # in `curl -X`, so a no-hit query must not begin with an indexed word.)
+    # "xylophone" is in no answer, but Pagefind falls back to the longest indexed prefix of a word it
+    # lacks ("x", from `curl -X`): those hits are not shown either
     with serve_site(demo_site) as base:
         page = chromium.new_page()
-        page.goto(base + "search/?q=qqqzzzxxx")
-        assert wait_status(page, "^No results") == "No results for “qqqzzzxxx”."
-        assert page.locator(".ca-hit").count() == 0
+        for q in ("qqqzzzxxx", "xylophone"):
+            page.goto(base + "search/?q=" + q)
+            assert wait_status(page, "^No results") == f"No results for “{q}”."
+            assert page.locator(".ca-hit").count() == 0
         screenshot(page, "search-no-hits")
+
+
+def test_a_word_one_cohort_used_finds_its_answer_alone(demo_site: Path, chromium) -> None:
+    # each cohort is its own Pagefind bundle; the bundles that lack "toadstool" fall back to "to"
+    # (Pagefind #780), which once listed 99 answers with "to" around the one real hit
+    entry = next(e for e in phrases() if e["phrase"].startswith("toadstool"))
+    with serve_site(demo_site) as base:
+        page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(base + "search/")
+        (count, hits), (typing, typed) = page.evaluate(UI_SEARCH, [["toadstool", "toadsto"], 5])
+        assert (count, hits) == (1, [expected_url(base, entry)])
+        assert (typing, typed) == (1, hits)  # a word being typed still finds the longer word
+        page.goto(base + "search/?q=toadstool")
+        assert wait_status(page, r"^1 result for") == "1 result for “toadstool”."
+        wait_facets(page)
+        assert facet_counts(page, "cohort") == {entry["cohort"]: 1}
+        assert facet_counts(page, "group") == {f"{entry['cohort']}/{entry['group']}": 1}
+        # a word every cohort uses still finds answers in all of them
+        page.goto(base + "search/?q=docker")
+        wait_status(page, r"^\d+ results")
+        wait_facets(page)
+        assert len(facet_counts(page, "cohort")) == 4
 
 
 def test_hand_written_pages_are_searchable(demo_site: Path, chromium) -> None:

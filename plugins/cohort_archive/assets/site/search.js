@@ -60,18 +60,116 @@
 
   // Pagefind ranks pages that contain every word, without regard to word order. For a query of several
   // words, answers that hold them as the exact phrase come first (a second, exact-phrase search over the
-  // same index chunks, so no extra download); the set of results and the facet counts stay the same.
+  // same index chunks, so no extra download). Hits that only Pagefind's fallback found are left out (below).
   async function search(q, filters) {
     const pagefind = await engine();
     const options = { filters: filters || {} };
     const term = q && q.trim() ? q.trim() : null;
     const found = await pagefind.search(term, options);
-    if (!term || /^".*"$/.test(term) || term.split(/\s+/).length < 2 || found.results.length < 2) return found;
+    const bad = term ? await fallbacks(pagefind, term) : NO_FALLBACKS;
+    const results = bad.bundles.size ? found.results.filter((r) => !bad.bundles.has(bundleOf(r.id))) : found.results;
+    if (!term || /^".*"$/.test(term) || term.split(/\s+/).length < 2 || results.length < 2) {
+      return Object.assign({}, found, { results });
+    }
     const exact = await pagefind.search('"' + term.replace(/"/g, "") + '"', options);
     const first = new Set(((exact && exact.results) || []).map((r) => r.id));
-    if (!first.size) return found;
-    const ranked = found.results.filter((r) => first.has(r.id)).concat(found.results.filter((r) => !first.has(r.id)));
+    const ranked = results.filter((r) => first.has(r.id)).concat(results.filter((r) => !first.has(r.id)));
     return Object.assign({}, found, { results: ranked });
+  }
+
+  // Pagefind looks each word up in every bundle on its own, and a bundle that lacks the word falls back to
+  // the longest prefix of it that the bundle has (Pagefind issue #780): "toadstool" finds "to". With one
+  // bundle per cohort, a word only one cohort used brought every other cohort's answers with "to", often
+  // ranked above the one real hit. A bundle's hits share its lookups, so its best hit tells for all of
+  // them: when that hit's matched words are not like every word of the query, the bundle's hits are left
+  // out (and its cohorts from the facet counts). Costs one fragment per bundle, most of them shown anyway.
+  const NO_FALLBACKS = { bundles: new Set(), cohorts: new Set() };
+  const fallbackMemo = new Map();
+  const BUNDLE_OF = /^([a-z]{2,3}(?:[-_][a-z0-9]+)?_[0-9a-z]{5})[0-9a-z]+$/; // compact fragment names
+
+  function bundleOf(id) {
+    const m = BUNDLE_OF.exec(String(id || ""));
+    return m ? m[1] : null;
+  }
+
+  function wordsOf(text) {
+    return String(text || "")
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length >= 2);
+  }
+
+  // `word` (from a hit) stands for `term` (from the query) when it starts with the term's stem: a longer
+  // word being typed, or another form of the word (Pagefind stems both sides); a fallback hit is a shorter
+  // prefix of the term ("to", "head" for "headwind", "photo" for "photon"). The stem is cut roughly, from
+  // the common English endings: enough to tell the two apart, and Pagefind's own stemmer decides the hits.
+  const ENDINGS = ["ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness",
+    "ings", "ing", "edly", "ies", "ied", "es", "ed", "ly", "s"]; // prettier-ignore
+
+  function stemOf(term) {
+    for (const end of ENDINGS) {
+      if (!term.endsWith(end) || term.length - end.length < 3) continue;
+      let stem = term.slice(0, -end.length);
+      if (end === "ies" || end === "ied") stem += "y"; // studies -> study
+      else if (/^(ing|ings|ed)$/.test(end) && /([bdfglmnprt])\1$/.test(stem)) stem = stem.slice(0, -1); // running
+      return stem;
+    }
+    return term;
+  }
+
+  function alike(word, term) {
+    const stem = stemOf(term);
+    return word.startsWith(stem) || (stem.endsWith("y") && word.startsWith(stem.slice(0, -1) + "i"));
+  }
+
+  function matchesEvery(data, terms) {
+    const tokens = String(data.content || "").split(/\s+/);
+    const at = data.locations && data.locations.length ? data.locations : tokens.map((_, i) => i);
+    const matched = at.flatMap((i) => wordsOf(tokens[i]));
+    return terms.every((t) => matched.some((w) => alike(w, t)));
+  }
+
+  function fallbacks(pagefind, term) {
+    if (!fallbackMemo.has(term)) {
+      fallbackMemo.set(
+        term,
+        (async () => {
+          const terms = /^".*"$/.test(term) ? [] : wordsOf(term); // an exact phrase has no fallback
+          if (!terms.length) return NO_FALLBACKS;
+          const found = await pagefind.search(term, {});
+          const listed = (await labels()).bundles || [];
+          const best = new Map();
+          for (const r of found.results) {
+            const key = bundleOf(r.id);
+            if (!best.has(key)) best.set(key, r);
+          }
+          // fragment names that do not tell the bundle (not compacted): leave Pagefind's answer as it is
+          if (best.has(null) || best.size > Math.max(1, listed.length)) return NO_FALLBACKS;
+          const out = { bundles: new Set(), cohorts: new Set() };
+          await Promise.all(
+            Array.from(best, async ([key, r]) => {
+              const data = await r.data();
+              if (matchesEvery(data, terms)) return;
+              out.bundles.add(key);
+              const cohort = data.meta && data.meta.cohort_id;
+              const entry = listed.find((b) => (cohort ? (b.cohorts || []).includes(cohort) : !b.path));
+              for (const c of (entry && entry.cohorts) || (cohort ? [cohort] : [])) out.cohorts.add(c);
+            }),
+          );
+          return out;
+        })(),
+      );
+    }
+    return fallbackMemo.get(term);
+  }
+
+  // The filters of a search, with the cohorts whose bundle only had fallback hits for `term` left out.
+  async function withoutFallbackCohorts(pagefind, term, filters) {
+    const bad = term ? await fallbacks(pagefind, term) : NO_FALLBACKS;
+    if (!bad.cohorts.size) return filters;
+    const all = Object.keys((await labels()).cohort || {});
+    const chosen = filters.cohort ? filters.cohort.any : all;
+    return Object.assign({}, filters, { cohort: { any: chosen.filter((c) => !bad.cohorts.has(c)) } });
   }
 
   // For tests and benchmarks: the same search the UI runs, with the result data of the first `top`.
@@ -445,11 +543,13 @@
         Object.assign(counts, await pagefind.filters());
       } else {
         // the search that listed the hits ran before the filter chunks were loaded: run it again for counts
-        const found = await pagefind.search(state.q || null, { filters: pagefindFilters(state.filters) });
+        const term = state.q && state.q.trim() ? state.q.trim() : null;
+        const only = (filters) => withoutFallbackCohorts(pagefind, term, filters);
+        const found = await pagefind.search(term, { filters: await only(pagefindFilters(state.filters)) });
         for (const name of FACETS) {
           if ((state.filters[name] || []).length) {
-            const other = await pagefind.search(state.q || null, {
-              filters: pagefindFilters(state.filters, name),
+            const other = await pagefind.search(term, {
+              filters: await only(pagefindFilters(state.filters, name)),
             });
             counts[name] = other.filters[name] || {};
           } else {
