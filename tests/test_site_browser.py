@@ -66,4 +66,18 @@ def test_overview_table_sorts_by_clicked_column(demo_site: Path, chromium) -> No
         table.locator("thead th").nth(i).click()
         descending = [int(v) for v in column(i)]
         assert descending == sorted(descending, reverse=True)
+        # dates by date (not by their year alone), both ways; empty cells ("–") last both ways
+        d = headers.index("Commit date")
+        for _ in range(2):
+            table.locator("thead th").nth(d).click()
+            dates = [v for v in column(d) if v not in ("", "–")]
+            ascending_now = table.locator("thead th").nth(d).get_attribute("aria-sort") == "ascending"
+            assert dates == sorted(dates, reverse=not ascending_now)
+            assert all(v not in ("", "–") for v in column(d)[: len(dates)])
         screenshot(page, "overview-sorted")
+        # "Q12" sorts by its number
+        page.goto(base + "2025-january/questions/")
+        index = page.locator(".ca-sortable table").first
+        index.locator("thead th").nth(0).click()
+        numbers = [c.inner_text().strip() for c in index.locator("tbody tr td:nth-child(1)").all()]
+        assert numbers == sorted(numbers, key=lambda q: int(q[1:])) and len(numbers) > 10

@@ -1,8 +1,16 @@
-// Cohort Archive: click a header of a `.ca-sortable` table to sort by that column (numbers, "n/N" and
-// percentages sort numerically). Works with Material's instant navigation through document$ when present.
+// Cohort Archive: click a header of a `.ca-sortable` table to sort by that column: numbers, "n/N" and
+// percentages numerically, dates (YYYY-MM-DD) by date, "Q12" by its number, lists of questions ("Q5, Q7")
+// by their length, the rest as text; empty cells ("", "–", "removed") last either way. Works with
+// Material's instant navigation through document$ when present.
 (function () {
+  const EMPTY = /^(|–|—|-|removed|none)$/i;
   function key(cell) {
     const text = cell.textContent.trim();
+    if (EMPTY.test(text)) return null;
+    if (/^\d{4}-\d{2}-\d{2}/.test(text)) return text;
+    const q = text.match(/^Q(\d+)$/);
+    if (q) return Number(q[1]);
+    if (/^Q\d+\b/.test(text)) return (text.match(/\bQ\d+\b/g) || []).length;
     const frac = text.match(/^(-?\d+(?:\.\d+)?)\s*\/\s*(\d+)/);
     if (frac) return Number(frac[2]) ? Number(frac[1]) / Number(frac[2]) : -1;
     const num = text.match(/^-?\d+(?:\.\d+)?/);
@@ -17,6 +25,7 @@
     const rows = Array.from(body.rows);
     rows.sort((a, b) => {
       const x = key(a.cells[index]), y = key(b.cells[index]);
+      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1; // empty cells last
       const c = typeof x === typeof y ? (x < y ? -1 : x > y ? 1 : 0) : typeof x === "number" ? -1 : 1;
       return dir === "ascending" ? c : -c;
     });
