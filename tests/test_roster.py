@@ -216,6 +216,14 @@ def test_settings_side_file(tmp_path: Path) -> None:
     assert roster.problems == []
 
 
+def test_pins_are_read_as_written(tmp_path: Path) -> None:
+    # unquoted, YAML reads 0712345 as an octal number (234725) and the tag 1.10 as the number 1.1
+    write(tmp_path / "2025-january.yml", "pins:\n  1: 0712345\n  2: 1.10\n  3: 1234567890abcdef\n")
+    path = write(tmp_path / "2025-january.csv", f"{HEADER}\n1,s1,,,,,https://github.com/o/a\n")
+    roster = load_roster(path)
+    assert roster.settings.pins == {1: "0712345", 2: "1.10", 3: "1234567890abcdef"}
+
+
 def test_settings_problems(tmp_path: Path) -> None:
     write(
         tmp_path / "c.yaml",

@@ -186,9 +186,14 @@ def load_settings(csv_path: Path) -> tuple[CohortSettings, list[Problem]]:
         return settings, []
     where = str(side)
     try:
-        data = yaml.safe_load(side.read_text(encoding="utf-8-sig"))
+        text = side.read_text(encoding="utf-8-sig")
+        data = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar as written
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return settings, [Problem(where, f"cannot read the settings: {_plain(exc)}", severity="error")]
+    if isinstance(data, dict) and isinstance(raw, dict) and isinstance(raw.get("pins"), dict):
+        # pins as written: YAML would read a sha like 0712345 as an octal number, a tag 1.10 as 1.1
+        data = {**data, "pins": raw["pins"]}
     return parse_settings(cohort, data, where)
 
 
