@@ -264,6 +264,16 @@ def test_deleted_branch_keeps_last_good_commit(report_repo: BareRepo, options: F
     cached = next((options.cache_dir / "repos").iterdir())
     assert git(cached, "rev-parse", "refs/cohort-archive/good/a/1").strip() == good.commit
     assert snap.tree.read("reports/README.md") == REPORT.encode()
+    # nothing repaired, nothing moved: the next build still says so (it once said "up to date")
+    lines: list[str] = []
+    again = fetch_all(rosters, options, progress=lines.append)[0]
+    assert again.from_cache and again.commit == good.commit
+    assert "keeping the last good commit" in again.problems[0].message
+    assert "kept cached copy" in lines[0] and "keeping the last good commit" in lines[0]
+    # repaired: the branch is back, the warning goes
+    report_repo.branch("handin", report_repo.rev("main"))
+    fixed = fetch_all(rosters, options)[0]
+    assert not fixed.from_cache and not fixed.problems and fixed.commit == report_repo.rev("main")
 
 
 # --- failures ------------------------------------------------------------------------------------

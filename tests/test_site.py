@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import corpus_dir, corpus_git_env, mkdocs_build
+from conftest import REPO, corpus_dir, corpus_git_env, mkdocs_build
 
 pytestmark = pytest.mark.slow
 
@@ -189,6 +189,21 @@ def test_demo_cross_cohort_topic_page(demo_site: Path) -> None:
     assert deploy["page"] and set(deploy["pages"]) >= {"2024-january", "2025-january"}
     text = (demo_site / deploy["page"] / "index.html").read_text()
     assert "Q22" in text and "Q24" in text
+
+
+def test_a_roster_that_gives_no_group_is_a_warning(demo_site: Path, tmp_path: Path) -> None:
+    """A mistyped roster path drops a whole cohort: the log says so at WARNING (`--strict` fails)."""
+    rosters = REPO / "reports" / "demo" / "rosters"
+    missing = tmp_path / "2024-june.csv"
+    env = {
+        "COHORT_CACHE": str(tmp_path / "cache"),
+        "COHORT_ROSTERS": f"{rosters / '2025-january.csv'}:{missing}",
+    }
+    proc = mkdocs_build(tmp_path / "site", env=env)
+    warnings = [line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("WARNING")]
+    assert any(f"roster {missing} gives no group (cannot read the roster" in line for line in warnings), (
+        warnings
+    )
 
 
 # --- the real corpus --------------------------------------------------------------------------------

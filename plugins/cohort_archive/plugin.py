@@ -150,6 +150,12 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         rosters, problems = load_rosters(paths)
         for problem in problems:  # bad rows are skipped and listed on the cohort page
             (log.warning if self.config.strict_reports else log.info)(str(problem))
+        used = {r.path for r in rosters if r.entries}
+        for path in paths:  # a whole cohort left out is not a detail: always a warning
+            if str(path) not in used:
+                mine = [p for p in problems if p.where.split(":")[0] == str(path) and p.severity == "error"]
+                cause = mine[0].message if mine else "no usable row"
+                log.warning(f"roster {path} gives no group ({cause}); its cohort is left out")
         usable = [r for r in rosters if r.entries]
         if not usable:
             raise PluginError(

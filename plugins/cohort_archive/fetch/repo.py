@@ -272,6 +272,11 @@ class CachedRepo:
             elif HEX.match(pin):
                 branch, rev, deadline = None, f"{pin}^{{commit}}", None
                 if not self._exists(rev) and not (may_fetch and len(pin) == 40 and self.fetch_commit(pin)):
+                    if len(pin) < 40:  # only a full id can be fetched by itself
+                        raise NotChosen(
+                            f"pinned commit '{pin}' is on no branch or tag of the repository; "
+                            "a commit off the branches must be pinned by its full 40-character id"
+                        )
                     raise NotChosen(f"pinned commit '{pin}' is not in the repository")
             else:
                 raise NotChosen(f"pinned ref '{pin}' is not a branch, tag or commit of the repository")

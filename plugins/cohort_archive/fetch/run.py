@@ -160,6 +160,8 @@ def describe(snap: Snapshot, verb: str = "fetched") -> str:
     text = f"{verb} {at}".strip()
     if snap.status == "no-report":
         text += " - no report"
+    if verb == "kept cached copy" and snap.problems:  # why: the update or the new choice failed
+        text += f": {snap.problems[0].message}"
     return text
 
 
@@ -245,7 +247,11 @@ class _RepoJob:
         except GitFailed as exc:
             return self._cached(state, f"could not download the report files: {exc}")
         groups = dict(state.groups) if state else {}
-        new_state = RepoState(url=self.url, remote=remote.to_state(), groups=groups)
+        # a group that could not be chosen anew keeps its last good commit; the remote is then not
+        # recorded as seen, so the next build tries again (and says so again) instead of "up to date"
+        failed = state is not None and any(o.from_cache for o in outcomes.values())
+        seen = state.remote if failed and state is not None else remote.to_state()
+        new_state = RepoState(url=self.url, remote=seen, groups=groups)
         self._record(repo, new_state, outcomes, keep=changed)
         if state is None or new_state.to_json() != state.to_json():
             write_state(self.final, new_state)
