@@ -81,3 +81,19 @@ def test_overview_table_sorts_by_clicked_column(demo_site: Path, chromium) -> No
         index.locator("thead th").nth(0).click()
         numbers = [c.inner_text().strip() for c in index.locator("tbody tr td:nth-child(1)").all()]
         assert numbers == sorted(numbers, key=lambda q: int(q[1:])) and len(numbers) > 10
+
+
+def test_a_link_to_a_questions_topic_anchor_shows_its_heading(demo_site: Path, chromium) -> None:
+    with serve_site(demo_site) as base:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        for anchor, heading in (("experiment-tracking", "#q14"), ("q14", "#q14"), ("q1", "h2")):
+            page.goto(base + f"2025-january/groups/5/#{anchor}")
+            page.wait_for_timeout(300)
+            header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
+            top = page.evaluate(
+                "(a) => document.getElementById(a).nextElementSibling.getBoundingClientRect().top"
+                if heading == "h2"
+                else "(a) => document.querySelector(a).getBoundingClientRect().top",
+                anchor if heading == "h2" else heading,
+            )
+            assert header <= top < header + 200, (anchor, header, top)

@@ -414,8 +414,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         return spec if spec is not None and spec.html is not None else None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self._prebuilt(page) is not None:
+        if (spec := self._prebuilt(page)) is not None:
             page.meta.update(OPT_OUT)  # glightbox: see lightbox.py and on_post_page
+            if not any(h.level > 1 for h in spec.headings):  # an empty contents sidebar: the table's room
+                page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
             return ""  # made as HTML already: see on_page_content
         if self.archive is not None and MARKER in markdown:
             return fill_home(markdown, self.archive.cohorts)

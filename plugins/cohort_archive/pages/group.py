@@ -114,9 +114,10 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
 
     template = registry.templates.get(report.template) if report.template else None
     info_section = template.questions[0].section if template and template.questions else "Group information"
+    page.html('<a id="q1"></a><a id="q2"></a>')  # before the heading: a link to them shows it
     page.heading(2, info_section)
     page.html(
-        '<a id="q1"></a><a id="q2"></a><ul>'
+        "<ul>"
         f"<li>Group number as written: {h(report.group_number_text) or '–'}</li>"
         f"<li>Study numbers: {h(', '.join(report.students)) or '–'}</li></ul>"
     )
@@ -132,11 +133,12 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
             if spec.section != section:
                 section = spec.section
                 page.heading(2, section)
+            page.html(f'<a id="{spec.id}"></a>')  # the topic's anchor, at the heading (not below it)
             page.heading(3, f"Q{spec.number} · {spec.title}", urls.question_anchor(spec.number))
             target = urls.group_anchor(cohort.id, group.number) if answer.answered else "unanswered"
             others = page_link(urls.question(cohort.id, spec.id), "every group's answer", target)
             page.html(
-                f'<a id="{spec.id}"></a><p>{answer_meta(answer, spec.limits.describe())} · {others}'
+                f"<p>{answer_meta(answer, spec.limits.describe())} · {others}"
                 + "".join(
                     f'<br><span class="ca-meta ca-note">{h(p.message)}</span>'
                     for p in (answer.problems if answer.answered else [])
