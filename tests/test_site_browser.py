@@ -89,7 +89,9 @@ def test_a_link_to_a_questions_topic_anchor_shows_its_heading(demo_site: Path, c
         for anchor, heading in (("experiment-tracking", "#q14"), ("q14", "#q14"), ("q1", "h2")):
             page.goto(base + f"2025-january/groups/5/#{anchor}")
             page.wait_for_timeout(300)
-            header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
+            header = page.evaluate(
+                "() => document.querySelector('.md-header').getBoundingClientRect().bottom"
+            )
             top = page.evaluate(
                 "(a) => document.getElementById(a).nextElementSibling.getBoundingClientRect().top"
                 if heading == "h2"
