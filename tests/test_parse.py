@@ -343,6 +343,16 @@ def test_example_taken_out_of_the_quote_stays_out_of_the_answer(registry: Regist
     assert parse(registry, kept).answer(2).markdown.startswith("s999999")  # type: ignore[union-attr]
 
 
+def test_an_unanswered_question_is_not_within_limits_that_start_at_zero(registry: Registry) -> None:
+    template = registry.template("2025-january")
+    assert template.question(28).limits.min_words == 0  # "0 to 200 words"
+    report = parse(registry, report_text(registry, q28=None, q3=None))
+    q28 = report.answer(28)
+    assert q28 is not None and not q28.answered and q28.within_limits is False
+    q3 = report.answer(3)  # unanswered with a lower limit: not within either
+    assert q3 is not None and q3.within_limits is False
+
+
 # --- checklist --------------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cohort_archive.model import Answer, Problem, Report
+from cohort_archive.model import Answer, Problem, QuestionSpec, Report
 from cohort_archive.parse.answer import clean, count_images, count_words, demote_headings
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
@@ -78,7 +78,7 @@ def _answer(doc: Document, loc: Located, filler: str) -> Answer:
     where = f"Q{spec.number}"
     if loc.start is None:
         problem = Problem(where, "question not found (heading and prompt both missing)")
-        return Answer(spec.number, spec.id, "", False, 0, 0, spec.limits.check(0, 0), [problem])
+        return Answer(spec.number, spec.id, "", False, 0, 0, _within(spec, False, 0, 0), [problem])
     problems = []
     if loc.heading is not None:
         m = _PLAIN_HEADING.match(loc.heading.replace("*", ""))
@@ -110,6 +110,13 @@ def _answer(doc: Document, loc: Located, filler: str) -> Answer:
         answered=answered,
         words=words,
         images=images,
-        within_limits=spec.limits.check(words, images),
+        within_limits=_within(spec, answered, words, images),
         problems=problems,
     )
+
+
+def _within(spec: QuestionSpec, answered: bool, words: int, images: int) -> bool | None:
+    """Within the question's limits (None: it has none). An unanswered question never is, even when
+    its limits start at 0 words: pages and export count it as not within."""
+    within = spec.limits.check(words, images)
+    return within if answered or within is None else False
