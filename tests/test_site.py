@@ -109,6 +109,9 @@ def test_demo_builds_strict_and_exports_every_group(demo_site: Path) -> None:
         if g["status"] == "ok":
             assert g["commit"] and g["commit_date"]
     assert (demo_site / "export" / "answers.csv").read_text().startswith("cohort,group,")
+    # each roster problem once, its file named relative to mkdocs.yml (no builder's folder in the site)
+    assert doc["problems"] and len(doc["problems"]) == len(set(doc["problems"]))
+    assert all(p.startswith("reports/demo/rosters/") for p in doc["problems"]), doc["problems"]
 
 
 def test_demo_has_no_broken_local_links_or_images(demo_site: Path) -> None:

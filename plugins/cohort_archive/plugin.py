@@ -5,6 +5,7 @@ Everything the events call lives in MkDocs-free modules; this file wires them in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -34,7 +35,7 @@ from .fetch.copy import copy_all
 from .figures import figure_files
 from .lightbox import OPT_OUT, LightboxAssets
 from .linking import link_or_copy
-from .model import Roster, Snapshot
+from .model import Problem, Roster, Snapshot
 from .page_cache import PageCache, digest, files_digest, rendered_digest
 from .pages import urls
 from .pages.common import BLOCK, PageSpec
@@ -109,6 +110,12 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         path = Path(os.path.expanduser(value))
         return path if path.is_absolute() else self.base / path
 
+    def _relative(self, problem: Problem) -> Problem:
+        base = f"{self.base.resolve()}{os.sep}"
+        if not problem.where.startswith(base):
+            return problem
+        return dataclasses.replace(problem, where=problem.where[len(base) :])
+
     def _roster_paths(self) -> list[Path]:
         paths: list[Path] = []
         for item in split_paths(self.config.rosters):
@@ -148,14 +155,19 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             return
         t0 = time.monotonic()
         rosters, problems = load_rosters(paths)
+        # messages name roster files as given, relative to mkdocs.yml: no builder's home folder in the site
+        problems = [self._relative(p) for p in problems]
+        for roster in rosters:
+            roster.problems = [self._relative(p) for p in roster.problems]
         for problem in problems:  # bad rows are skipped and listed on the cohort page
             (log.warning if self.config.strict_reports else log.info)(str(problem))
         used = {r.path for r in rosters if r.entries}
         for path in paths:  # a whole cohort left out is not a detail: always a warning
             if str(path) not in used:
-                mine = [p for p in problems if p.where.split(":")[0] == str(path) and p.severity == "error"]
+                shown = self._relative(Problem(str(path), "")).where
+                mine = [p for p in problems if p.where.split(":")[0] == shown and p.severity == "error"]
                 cause = mine[0].message if mine else "no usable row"
-                log.warning(f"roster {path} gives no group ({cause}); its cohort is left out")
+                log.warning(f"roster {shown} gives no group ({cause}); its cohort is left out")
         usable = [r for r in rosters if r.entries]
         if not usable:
             raise PluginError(
@@ -197,7 +209,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             progress=log.info,
             normalised=normalised,
         )
-        archive.problems = [*problems, *archive.problems]
+        # the left-out rosters' problems and the archive's (which holds the used rosters' own): each once
+        archive.problems = list(dict.fromkeys([*problems, *archive.problems]))
         t2 = time.monotonic()
         self.archive, self.rosters, self.roster_stamp = archive, usable, stamp
         self.plan = plan_site(archive, section_size=self.config.section_size)
