@@ -341,3 +341,17 @@ def test_a_hint_function_is_asked_only_when_identical_versions_tie(registry: Reg
         == "2025-january"
     )
     assert len(asked) == 1
+
+
+def test_limits_and_counts_read_as_english() -> None:
+    from cohort_archive.model import Limits, counted
+
+    assert Limits(100, 200).describe() == "100–200 words"
+    assert Limits(None, 200, 1, 1).describe() == "0–200 words, 1 image"
+    assert Limits(min_images=0, max_images=2).describe() == "0–2 images"
+    assert Limits().describe() == "no limits"
+    assert (counted(1, "word"), counted(0, "image"), counted(3, "image")) == (
+        "1 word",
+        "0 images",
+        "3 images",
+    )

@@ -192,10 +192,20 @@ class Limits:
     def describe(self) -> str:
         parts = []
         if self.max_words is not None:
-            parts.append(f"{self.min_words or 0}–{self.max_words} words")
+            parts.append(_span(self.min_words or 0, self.max_words, "word"))
         if self.max_images is not None:
-            parts.append(f"{self.min_images or 0}–{self.max_images} images")
+            parts.append(_span(self.min_images or 0, self.max_images, "image"))
         return ", ".join(parts) or "no limits"
+
+
+def _span(low: int, high: int, noun: str) -> str:
+    """`100–200 words`, `1 image`, `0–1 images`."""
+    return f"{high} {noun}{'s' if high != 1 else ''}" if low == high else f"{low}–{high} {noun}s"
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 word`, `12 words`."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 @dataclass(frozen=True)

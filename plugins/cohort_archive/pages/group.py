@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ..metrics import group_metrics
-from ..model import Answer, Cohort, Group
+from ..model import Answer, Cohort, Group, counted
 from ..registry import Registry
 from ..roster import web_url
 from . import urls
@@ -52,10 +52,8 @@ def limits_mark(answer: Answer) -> str:
 def answer_meta(answer: Answer, limits: str) -> str:
     if not answer.answered:
         return '<span class="ca-meta ca-unanswered">not answered</span>'
-    images = f"{answer.images} image{'s' if answer.images != 1 else ''}"
-    return (
-        f'<span class="ca-meta">{answer.words} words · {images} · {h(limits)} · {limits_mark(answer)}</span>'
-    )
+    counts = f"{counted(answer.words, 'word')} · {counted(answer.images, 'image')}"
+    return f'<span class="ca-meta">{counts} · {h(limits)} · {limits_mark(answer)}</span>'
 
 
 def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSpec:

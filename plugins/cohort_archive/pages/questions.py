@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..metrics import question_metrics
-from ..model import Answer, Cohort, Group, QuestionSpec
+from ..model import Answer, Cohort, Group, QuestionSpec, counted
 from ..registry import Registry
 from . import urls
 from .common import GROUP_INFO, PageSpec, PageWriter, h, html_table, page_link, percent, share
@@ -40,7 +40,8 @@ def _answer_entry(page: PageWriter, cohort: Cohort, group: Group, answer: Answer
     page.heading(level, f"Group {group.number}", urls.group_anchor(cohort.id, group.number))
     target = page_link(urls.group(cohort.id, group.number), "group page", urls.question_anchor(answer.number))
     page.html(
-        f'<p><span class="ca-meta">Q{answer.number} · {answer.words} words · {answer.images} images · '
+        f'<p><span class="ca-meta">Q{answer.number} · {counted(answer.words, "word")} · '
+        f"{counted(answer.images, 'image')} · "
         f"{limits_mark(answer)}</span> · {target}</p>"
     )
     page.answer(group.snapshot.key, answer.number)
