@@ -276,6 +276,28 @@ def test_deleted_branch_keeps_last_good_commit(report_repo: BareRepo, options: F
     assert not fixed.from_cache and not fixed.problems and fixed.commit == report_repo.rev("main")
 
 
+def test_a_rewritten_history_is_said_once_when_its_commit_replaces_the_shown_one(
+    report_repo: BareRepo, options: FetchOptions
+) -> None:
+    rosters = [roster("a", [(1, report_repo.url)])]
+    before = fetch_all(rosters, options)[0]
+    # a force-push: one squashed commit, not a descendant of the one shown
+    squashed = report_repo.commit({"reports/README.md": "squashed\n"}, parent="", ref="refs/heads/tmp")
+    report_repo.branch("main", squashed)
+    lines: list[str] = []
+    after = fetch_all(rosters, options, progress=lines.append)[0]
+    assert after.commit == squashed and not after.from_cache
+    [problem] = after.problems
+    assert problem.severity == "warning" and problem.group == "a/1"
+    assert problem.message.startswith(f"the commit shown before ({before.commit[:7]} of ")
+    assert problem.message.endswith(
+        f"is no longer in the history it came from; now {squashed[:7]} of 2025-01-20"
+    )
+    # a commit on top of the shown one is no rewrite
+    report_repo.commit({"reports/README.md": "later\n"})
+    assert not fetch_all(rosters, options)[0].problems
+
+
 # --- failures ------------------------------------------------------------------------------------
 
 

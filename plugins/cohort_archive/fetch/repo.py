@@ -343,6 +343,11 @@ class CachedRepo:
         except (GitError, OSError, ValueError):
             return {}
 
+    def contains(self, descendant: str, ancestor: str) -> bool:
+        """Whether `ancestor` is in the history of `descendant` (False too when either is unknown)."""
+        res = run_git(["merge-base", "--is-ancestor", ancestor, descendant], cwd=self.path, env=self.env)
+        return res.ok
+
     def _exists(self, rev: str) -> bool:
         res = run_git(
             ["rev-parse", "--verify", "--quiet", "--end-of-options", rev], cwd=self.path, env=self.env

@@ -315,7 +315,16 @@ class _RepoJob:
                     outcomes[item.key] = _Outcome("unavailable", problems=[_problem(item, str(exc), "error")])
                 continue
             same = recorded is not None and recorded.commit == sel.commit
-            outcomes[item.key] = _Outcome("ok", sel, verb="up to date" if same else "fetched")
+            problems = []
+            if recorded is not None and not same and not repo.contains(sel.commit, recorded.commit):
+                # not a later commit: the history was rewritten (force-push, squash) or a tag was moved
+                was = f"{recorded.commit[:7]} of {recorded.date:%Y-%m-%d}"
+                now = f"{sel.commit[:7]} of {sel.date:%Y-%m-%d}"
+                message = (
+                    f"the commit shown before ({was}) is no longer in the history it came from; now {now}"
+                )
+                problems.append(_problem(item, message, "warning"))
+            outcomes[item.key] = _Outcome("ok", sel, problems, verb="up to date" if same else "fetched")
         return outcomes
 
     def _prefetch(self, repo: CachedRepo, outcomes: dict[str, _Outcome], *, cold: bool) -> None:

@@ -96,7 +96,7 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
             admonition(
                 "failure",
                 "Repository unavailable",
-                "The repository could not be fetched; see the problems above. The rest of the archive is unaffected.",
+                "No commit of the repository could be shown; the problems above say why. The rest of the archive is unaffected.",
             )
         )
     elif snap.status == "no-report":
