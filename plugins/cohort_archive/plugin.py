@@ -13,14 +13,17 @@ import pickle
 import re
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from material import templates as material_templates
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
@@ -91,6 +94,20 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
         self.command = command
 
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        """Rebuild when a roster or its settings file changes (a folder of rosters: anything in it)."""
+        if self.config.enabled:
+            for path in self._roster_paths():
+                for watched in (path, path.with_suffix(".yml"), path.with_suffix(".yaml")):
+                    if watched.exists():
+                        server.watch(str(watched))
+            for item in split_paths(self.config.rosters):
+                if (folder := self._path(item)).is_dir():
+                    server.watch(str(folder))
+        return server
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
@@ -147,9 +164,11 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         return load_registry(self._path(self.config.templates_dir))
 
     def _load(self) -> None:
-        """Rosters, fetch and normalise; on serve rebuilds only when a roster changed."""
+        """Rosters, fetch and normalise; on serve rebuilds only when a roster or its settings changed."""
         paths = self._roster_paths()
-        stamp = tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
+        stamp = tuple(
+            (str(p), _mtime(p), _mtime(p.with_suffix(".yml")), _mtime(p.with_suffix(".yaml"))) for p in paths
+        )
         if self.archive is not None and stamp == self.roster_stamp:
             log.info("Reusing the archive from the previous build (no fetch, no parsing)")
             return
@@ -173,7 +192,8 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             raise PluginError(
                 "cohort-archive: no usable roster among " + ", ".join(str(p) for p in paths) + " (see above)"
             )
-        mode = self._fetch_mode() if self.archive is None else "offline"
+        # a serve rebuild after a roster edit clones the repositories it adds, and fetches nothing else
+        mode = self._fetch_mode() if self.archive is None or self._fetch_mode() == "offline" else "missing"
         cache_dir = self._path(self.config.cache_dir)
         options = FetchOptions(
             cache_dir=cache_dir / "repos",
@@ -588,3 +608,11 @@ def _fingerprint(templates_dir: Path, package: Path = Path(__file__).parent) -> 
 
 
 _PAGE_REF = re.compile(r"@@PAGE@@([^\"'\s<>#]+\.md)")
+
+
+def _mtime(path: Path) -> int:
+    """A file's modification time in ns; 0 when it is not there."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
