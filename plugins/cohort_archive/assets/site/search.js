@@ -81,7 +81,7 @@
   // the longest prefix of it that the bundle has (Pagefind issue #780): "toadstool" finds "to". With one
   // bundle per cohort, a word only one cohort used brought every other cohort's answers with "to", often
   // ranked above the one real hit. A bundle's hits share its lookups, so its best hit tells for all of
-  // them: when that hit's matched words are not like every word of the query, the bundle's hits are left
+  // them: when that hit's text has no word like every word of the query, the bundle's hits are left
   // out (and its cohorts from the facet counts). Costs one fragment per bundle, most of them shown anyway.
   const NO_FALLBACKS = { bundles: new Set(), cohorts: new Set() };
   const fallbackMemo = new Map();
@@ -101,32 +101,34 @@
 
   // `word` (from a hit) stands for `term` (from the query) when it starts with the term's stem: a longer
   // word being typed, or another form of the word (Pagefind stems both sides); a fallback hit is a shorter
-  // prefix of the term ("to", "head" for "headwind", "photo" for "photon"). The stem is cut roughly, from
-  // the common English endings: enough to tell the two apart, and Pagefind's own stemmer decides the hits.
-  const ENDINGS = ["ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness",
-    "ings", "ing", "edly", "ies", "ied", "es", "ed", "ly", "s"]; // prettier-ignore
+  // prefix of the term ("to", "head" for "headwind", "photo" for "photon"). The stem is cut from common
+  // English endings, twice at most, and always at least as short as Pagefind's (Snowball) stem would be:
+  // a stem too long would drop real hits ("compose" is stemmed "compos", as "composing" is).
+  const ENDINGS = ["izations", "ization", "ational", "fulness", "iveness", "ousness", "ations", "ation",
+    "ements", "ement", "ments", "ment", "ness", "ingly", "ings", "ing", "edly", "ies", "ied", "able", "ible",
+    "ance", "ence", "ants", "ant", "ents", "ent", "isms", "ism", "izes", "ized", "ize", "ous", "ive", "ers",
+    "er", "al", "ic", "es", "ed", "ly", "s", "e", "y"]; // prettier-ignore
 
   function stemOf(term) {
-    for (const end of ENDINGS) {
-      if (!term.endsWith(end) || term.length - end.length < 3) continue;
-      let stem = term.slice(0, -end.length);
-      if (end === "ies" || end === "ied") stem += "y"; // studies -> study
-      else if (/^(ing|ings|ed)$/.test(end) && /([bdfglmnprt])\1$/.test(stem)) stem = stem.slice(0, -1); // running
-      return stem;
+    let stem = term;
+    for (let pass = 0; pass < 2; pass++) {
+      const end = ENDINGS.find((e) => stem.endsWith(e) && stem.length - e.length >= 3);
+      if (!end) break;
+      stem = stem.slice(0, -end.length);
+      if (/^(ing|ings|ingly|ed|edly)$/.test(end) && /([bdfglmnprt])\1$/.test(stem)) stem = stem.slice(0, -1);
     }
-    return term;
+    return stem;
   }
 
   function alike(word, term) {
-    const stem = stemOf(term);
-    return word.startsWith(stem) || (stem.endsWith("y") && word.startsWith(stem.slice(0, -1) + "i"));
+    return word.startsWith(stemOf(term));
   }
 
+  // Every word of the whole text, not only at the hit's locations: Pagefind counts word positions its
+  // own way ("docker-compose"), and a bundle holding a word like the term did not fall back anyway.
   function matchesEvery(data, terms) {
-    const tokens = String(data.content || "").split(/\s+/);
-    const at = data.locations && data.locations.length ? data.locations : tokens.map((_, i) => i);
-    const matched = at.flatMap((i) => wordsOf(tokens[i]));
-    return terms.every((t) => matched.some((w) => alike(w, t)));
+    const words = wordsOf(data.content);
+    return terms.every((t) => words.some((w) => alike(w, t)));
   }
 
   function fallbacks(pagefind, term) {
@@ -174,6 +176,7 @@
 
   // For tests and benchmarks: the same search the UI runs, with the result data of the first `top`.
   window.CohortArchiveSearch = {
+    stem: (term) => stemOf(term),
     search: async (q, filters, top) => {
       const found = await search(q, filters);
       const data = await Promise.all(found.results.slice(0, top || 10).map((r) => r.data()));
