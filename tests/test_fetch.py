@@ -112,6 +112,18 @@ def test_fetch_reads_the_tip_and_its_tree(report_repo: BareRepo, options: FetchO
     assert re.fullmatch(r"\[1/1\] 2025-january/1 fetched \([0-9a-f]{7}, 2025-01-26\)", lines[0])
 
 
+def test_a_report_handed_in_after_the_deadline_is_named(tmp_path: Path, options: FetchOptions) -> None:
+    late = BareRepo.create(tmp_path / "src" / "late.git")
+    late.commit({"src/app.py": "print('hi')\n"}, date="2025-01-20T10:00:00+01:00")
+    added = late.commit({"reports/README.md": REPORT}, date="2025-01-26T09:00:00+01:00")
+    deadline = datetime(2025, 1, 24, 23, 59, tzinfo=CPH)
+    [snap] = fetch_all([roster("a", [(1, late.url)], deadline=deadline)], options)
+    assert snap.status == "no-report"
+    assert snap.problems[0].message.endswith(
+        f"; main has it since commit {added[:7]} of 2025-01-26, after the deadline"
+    )
+
+
 def test_deadline_picks_last_commit_at_or_before_it(report_repo: BareRepo, options: FetchOptions) -> None:
     at = datetime(2025, 1, 24, 23, 59, tzinfo=CPH)  # exactly the second commit's date: included
     early = datetime(2025, 1, 1, tzinfo=CPH)

@@ -343,6 +343,17 @@ class CachedRepo:
         except (GitError, OSError, ValueError):
             return {}
 
+    def added_later(self, branch: str, path: str) -> str | None:
+        """`3f2a9c1 of 2025-01-26`: the commit that added `path` as the tip of `branch` has it; None when
+        the tip has no such file (local: trees only, no blob is read)."""
+        tip = f"refs/heads/{branch}"
+        if not run_git(["rev-parse", "--verify", "--quiet", f"{tip}:{path}"], cwd=self.path, env=self.env).ok:
+            return None
+        args = ["log", "-1", "--no-renames", "--diff-filter=A", "--format=%h of %cs", tip, "--", path]
+        res = run_git(args, cwd=self.path, env=self.env)
+        text = res.text().strip() if res.ok else ""
+        return text or None
+
     def contains(self, descendant: str, ancestor: str) -> bool:
         """Whether `ancestor` is in the history of `descendant` (False too when either is unknown)."""
         res = run_git(["merge-base", "--is-ancestor", ancestor, descendant], cwd=self.path, env=self.env)

@@ -391,6 +391,10 @@ class _RepoJob:
                 message = f"no {item.want.report_path} at commit {sel.commit[:7]}" + _near_misses(
                     sel, item.want.report_path
                 )
+                if item.want.deadline is not None and sel.branch:  # handed in late?
+                    later = self._repo(self.final, local=True).added_later(sel.branch, item.want.report_path)
+                    if later:
+                        message += f"; {sel.branch} has it since commit {later}, after the deadline"
                 problems.append(_problem(item, message, "warning", where=item.want.report_path))
             tree = GitTree(
                 self.final,
