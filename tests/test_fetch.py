@@ -124,6 +124,26 @@ def test_a_report_handed_in_after_the_deadline_is_named(tmp_path: Path, options:
     )
 
 
+def test_a_hand_in_commit_above_a_later_one_is_flagged(tmp_path: Path, options: FetchOptions) -> None:
+    repo = BareRepo.create(tmp_path / "src" / "back.git")
+    repo.commit({"reports/README.md": REPORT}, date="2025-01-20T10:00:00+01:00")
+    later = repo.commit({"reports/README.md": REPORT + "more\n"}, date="2025-01-26T09:00:00+01:00")
+    backdated = repo.commit(
+        {"reports/README.md": REPORT + "more and more\n"}, date="2025-01-23T09:00:00+01:00"
+    )
+    deadline = datetime(2025, 1, 24, 23, 59, tzinfo=CPH)
+    rosters = [roster("a", [(1, repo.url)], deadline=deadline)]
+    [snap] = fetch_all(rosters, options)
+    assert snap.commit == backdated  # the first commit dated by the deadline, as before
+    [problem] = snap.problems
+    assert problem.severity == "warning"
+    assert problem.message == (
+        f"the hand-in commit {backdated[:7]} is dated by the deadline, but a commit below it is dated after it "
+        f"({later[:7]} of 2025-01-26): a date may have been set back"
+    )
+    assert fetch_all(rosters, options)[0].problems == [problem]  # kept with the recorded choice
+
+
 def test_deadline_picks_last_commit_at_or_before_it(report_repo: BareRepo, options: FetchOptions) -> None:
     at = datetime(2025, 1, 24, 23, 59, tzinfo=CPH)  # exactly the second commit's date: included
     early = datetime(2025, 1, 1, tzinfo=CPH)

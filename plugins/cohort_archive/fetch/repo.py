@@ -52,6 +52,7 @@ class Selection:
     entries: Entries | None = None
     trees: dict[str, str] = field(default_factory=dict)
     report_path: str | None = None  # a stand-in for the wanted path (see `report_stand_in`), else None
+    late: str | None = None  # "3f2a9c1 of 2025-01-26": a commit after the deadline below the chosen one
 
     def to_state(self, want: Want) -> dict[str, object]:
         state: dict[str, object] = {
@@ -64,6 +65,8 @@ class Selection:
         }
         if self.report_path:
             state["report_path"] = self.report_path
+        if self.late:
+            state["late"] = self.late
         return state
 
     @classmethod
@@ -76,6 +79,7 @@ class Selection:
                 branch=str(data["branch"]) if data.get("branch") else None,
                 report_blob=str(data["report_blob"]) if data.get("report_blob") else None,
                 report_path=str(data["report_path"]) if data.get("report_path") else None,
+                late=str(data["late"]) if data.get("late") else None,
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -288,17 +292,18 @@ class CachedRepo:
                 which = "branch" if want.branch else "default branch"
                 raise NotChosen(f"{which} '{branch}' not found in the repository")
             rev = f"refs/heads/{branch}"
-        args = ["log", "-1", "--no-show-signature", "--format=%H%x00%T%x00%cI"]
-        if deadline is not None:
-            args += ["--first-parent", f"--min-age={int(deadline.timestamp())}"]
+        # with a deadline, the whole first-parent chain: the first commit dated by the deadline is the
+        # hand-in (as `--min-age` picks it), and one dated after it further down means a date set back
+        args = ["log", "--no-show-signature", "--format=%H%x00%T%x00%cI"]
+        args += ["-1"] if deadline is None else ["--first-parent"]
         res = run_git([*args, "--end-of-options", rev, "--"], cwd=self.path, env=self.env)
         if not res.ok:
             raise NotChosen(f"cannot read '{want.pin or branch}': {last_line(res.err)}")
-        text = res.text().strip()
-        if not text:
+        chosen, late = _by_deadline(res.text().split("\n"), deadline)
+        if chosen is None:
             when = deadline.isoformat(timespec="minutes") if deadline else ""
             raise NotChosen(f"no commit on '{branch}' at or before the deadline {when}")
-        commit, tree, date = text.split("\0")
+        commit, tree, date = chosen
         entries, trees = self.list_tree(commit)
         trees[""] = tree
         found = entries.get(want.report_path)
@@ -307,7 +312,7 @@ class CachedRepo:
             found = entries[stand_in]
         report_blob = found[1] if found and found[0] in FILE_MODES else None
         date_ = datetime.fromisoformat(date)
-        return Selection(commit, tree, date_, branch, report_blob, entries, trees, stand_in)
+        return Selection(commit, tree, date_, branch, report_blob, entries, trees, stand_in, late)
 
     def list_tree(self, commit: str) -> tuple[Entries, dict[str, str]]:
         res = run_git(["ls-tree", "-r", "-t", "-z", "--full-tree", commit], cwd=self.path, env=self.env)
@@ -410,6 +415,24 @@ def prefetch_targets(
         and (scope == "folder" or posixpath.splitext(path)[1].lower() in IMAGE_EXTENSIONS)
     }
     return sorted(blobs | set(report)), trees
+
+
+def _by_deadline(lines: list[str], deadline: datetime | None) -> tuple[list[str] | None, str | None]:
+    """From `log` lines (`sha NUL tree NUL date`, newest first): the first dated at or before `deadline`
+    (any, without one), and the newest-dated commit after the deadline below it (`3f2a9c1 of 2025-01-26`)."""
+    chosen: list[str] | None = None
+    late: tuple[datetime, str] | None = None
+    for line in lines:
+        parts = line.strip().split("\0")
+        if len(parts) != 3:
+            continue
+        when = datetime.fromisoformat(parts[2])
+        if chosen is None:
+            if deadline is None or when <= deadline:
+                chosen = parts
+        elif deadline is not None and when > deadline and (late is None or when > late[0]):
+            late = (when, parts[0])
+    return chosen, f"{late[1][:7]} of {late[0]:%Y-%m-%d}" if late else None
 
 
 def report_stand_in(entries: Entries, report_path: str) -> str | None:

@@ -381,6 +381,12 @@ class _RepoJob:
                 continue
             problems = list(out.problems or [])
             report_path = sel.report_path or item.want.report_path
+            if sel.late:
+                message = (
+                    f"the hand-in commit {sel.commit[:7]} is dated by the deadline, but a commit below it is dated "
+                    f"after it ({sel.late}): a date may have been set back"
+                )
+                problems.append(_problem(item, message, "warning"))
             if sel.report_blob and sel.report_path:
                 message = (
                     f"the report is at {sel.report_path}, not {item.want.report_path} (the course's checker reads"
