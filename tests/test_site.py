@@ -289,3 +289,16 @@ def test_demo_generated_pages_have_a_toc_and_lightboxed_figures(demo_site: Path)
     assert re.search(r'<a class="glightbox"[^>]*><img\b', text), "figures open in the lightbox"
     assert "<!--ca-" not in text and "@@" not in text
     assert "<html><head>" not in text.split("<body", 1)[1]
+
+
+def test_commit_day_is_the_deadlines_day() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from cohort_archive.pages.common import commit_day
+
+    cph = timezone(timedelta(hours=1))
+    deadline = datetime(2025, 1, 24, 23, 59, tzinfo=cph)
+    late_night = datetime(2025, 1, 25, 0, 30, tzinfo=timezone(timedelta(hours=2)))  # 23:30 in Copenhagen
+    assert commit_day(late_night, deadline) == "2025-01-24"
+    assert commit_day(late_night, None) == "2025-01-25"
+    assert commit_day(None, deadline) == "–"

@@ -12,6 +12,7 @@ from .common import (
     PageSpec,
     PageWriter,
     checklist_label,
+    commit_day,
     h,
     html_table,
     page_link,
@@ -57,7 +58,7 @@ def build_overview(cohort: Cohort) -> PageSpec:
     for group in cohort.groups:
         m = group_metrics(group)
         repo, _ = repo_links(group, short=True)
-        date = group.snapshot.commit_date.date().isoformat() if group.snapshot.commit_date else "–"
+        date = commit_day(group.snapshot.commit_date, cohort.settings.deadline)
         if group.report is None:
             checklist = "–"
         else:

@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from markdown.extensions.toc import slugify, unique
 
@@ -61,6 +62,14 @@ def checklist_label(text: str, modules: Sequence[str]) -> str:
     """A checklist item as HTML: its text (code spans as code) and its module tags, each shown once."""
     tags = f" <small>({h(', '.join(modules))})</small>" if modules else ""
     return h_code(item_label(text)) + tags
+
+
+def commit_day(when: datetime | None, deadline: datetime | None) -> str:
+    """The commit's date, in the deadline's time zone when there is one (a commit at 00:30+02:00 is still
+    the 24th in Copenhagen), else in the committer's own; "–" without a commit."""
+    if when is None:
+        return "–"
+    return (when.astimezone(deadline.tzinfo) if deadline and deadline.tzinfo else when).date().isoformat()
 
 
 def answer_block(group_key: str, number: int) -> str:

@@ -15,6 +15,7 @@ from .common import (
     PageWriter,
     admonition,
     checklist_label,
+    commit_day,
     h,
     page_link,
     percent,
@@ -64,7 +65,7 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
     repo, source = repo_links(group)
     page.heading(1, f"{group_title(group)} · {cohort.settings.title}")
     page.html(problems_admonition(group.problems))
-    date = snap.commit_date.date().isoformat() if snap.commit_date else "–"
+    date = commit_day(snap.commit_date, cohort.settings.deadline)
     facts = [
         ("Repository", repo),
         ("Commit", f"<code>{h(snap.commit[:10])}</code> ({date})" if snap.commit else "–"),
