@@ -186,6 +186,19 @@ def test_pins_to_branch_tag_and_commit(report_repo: BareRepo, tmp_path: Path, op
     assert "pinned ref 'no-such-ref'" in one(snaps, 7).problems[0].message
 
 
+def test_a_pin_dated_after_the_deadline_is_flagged(report_repo: BareRepo, options: FetchOptions) -> None:
+    tip, second = report_repo.rev("main"), report_repo.rev("main~1")  # 2025-01-26 and 2025-01-24 23:59
+    deadline = datetime(2025, 1, 24, 23, 59, tzinfo=CPH)
+    rows = [(1, report_repo.url), (2, report_repo.url)]
+    snaps = fetch_all([roster("a", rows, deadline=deadline, pins={1: tip, 2: second})], options)
+    assert [s.commit for s in snaps] == [tip, second]  # the pin decides, as documented
+    [problem] = one(snaps, 1).problems
+    assert problem.message == (
+        f"the pinned commit ({tip[:7]} of 2025-01-26 08:00) is dated after the deadline (2025-01-24 23:59)"
+    )
+    assert not one(snaps, 2).problems
+
+
 def test_branch_override_and_missing_branch(
     report_repo: BareRepo, tmp_path: Path, options: FetchOptions
 ) -> None:

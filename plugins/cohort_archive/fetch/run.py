@@ -381,6 +381,13 @@ class _RepoJob:
                 continue
             problems = list(out.problems or [])
             report_path = sel.report_path or item.want.report_path
+            deadline = item.want.deadline
+            if item.want.pin and deadline is not None and sel.date > deadline:  # a pin overrides the deadline
+                when = f"{sel.commit[:7]} of {sel.date:%Y-%m-%d %H:%M}"
+                message = (
+                    f"the pinned commit ({when}) is dated after the deadline ({deadline:%Y-%m-%d %H:%M})"
+                )
+                problems.append(_problem(item, message, "warning"))
             if sel.late:
                 message = (
                     f"the hand-in commit {sel.commit[:7]} is dated by the deadline, but a commit below it is dated "
