@@ -274,12 +274,13 @@ class _RepoJob:
                 if needed and set(needed) & set(repo.missing(trees)):
                     raise NotChosen("the report's files are not in the cache")
             except (NotChosen, GitFailed) as exc:
+                why = "offline" if self.mode == "offline" else "the cache is not updated in this mode"
                 if failure:
                     cause = f"{failure}; {exc}"
                 elif "not in the cache" in str(exc):
-                    cause = "not in cache and offline"
+                    cause = "not in cache and offline" if self.mode == "offline" else f"not in cache ({why})"
                 else:
-                    cause = f"{exc} (offline)"
+                    cause = f"{exc} ({why})"
                 outcomes[item.key] = _Outcome("unavailable", problems=[_problem(item, cause, "error")])
                 continue
             outcomes[item.key] = _Outcome("ok", sel, from_cache=True, verb="cached")
