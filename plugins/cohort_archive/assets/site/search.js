@@ -171,7 +171,9 @@
     if (!bad.cohorts.size) return filters;
     const all = Object.keys((await labels()).cohort || {});
     const chosen = filters.cohort ? filters.cohort.any : all;
-    return Object.assign({}, filters, { cohort: { any: chosen.filter((c) => !bad.cohorts.has(c)) } });
+    const kept = chosen.filter((c) => !bad.cohorts.has(c));
+    // no cohort left: a value no record has (an empty `any` could be read as no filter at all)
+    return Object.assign({}, filters, { cohort: { any: kept.length ? kept : ["\u0000none"] } });
   }
 
   // For tests and benchmarks: the same search the UI runs, with the result data of the first `top`.
