@@ -150,6 +150,9 @@ def test_a_pointer_no_attribute_announced_is_not_copied_as_an_image(tmp_path: Pa
         contents={"reports/figures/x.png": POINTER, "reports/figures/y.png": PNG},
     )
     x, y = tmp_path / "x.png", tmp_path / "y.png"
-    warnings = copy_files("2025-january/7", tree, {x: "reports/figures/x.png", y: "reports/figures/y.png"})
-    assert warnings == ["2025-january/7: reports/figures/x.png is a Git LFS pointer, not an image; not shown"]
+    notes = copy_files("2025-january/7", tree, {x: "reports/figures/x.png", y: "reports/figures/y.png"})
+    assert [str(n) for n in notes] == [
+        "2025-january/7: reports/figures/x.png is a Git LFS pointer, not an image; not copied"
+    ]
+    assert [(n.repo_path, n.refused) for n in notes] == [("reports/figures/x.png", "lfs")]
     assert not x.exists() and y.read_bytes() == PNG

@@ -302,3 +302,48 @@ def test_commit_day_is_the_deadlines_day() -> None:
     assert commit_day(late_night, deadline) == "2025-01-24"
     assert commit_day(late_night, None) == "2025-01-25"
     assert commit_day(None, deadline) == "–"
+
+
+def test_figures_found_not_to_be_images_only_when_copied_are_mended(tmp_path: Path) -> None:
+    """A figure whose file is a Git LFS pointer that no .gitattributes announced, or no image at all, is
+    known only when it is copied, after its pages are written: those pages and the export are mended."""
+    from fixtures.parse.factory import render
+
+    from cohort_archive.registry import load_registry
+    from gitrepos import PNG, BareRepo, write_roster
+
+    template = load_registry(REPO / "reports" / "templates").template("2025-january")
+    pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 12345\n"
+    repos = tmp_path / "repos" / "github.com" / "acme"
+    files = {
+        1: {"reports/figures/b.png": pointer, "reports/figures/ok.png": PNG},
+        2: {"reports/figures/b.png": b"<!DOCTYPE html><html>saved from the browser</html>"},
+    }
+    commits = {}
+    for n, extra in files.items():
+        report = render(template, {1: f"group {n}", 14: "![board](figures/b.png)\n\n![fine](figures/ok.png)"})
+        commits[n] = BareRepo.create(repos / f"g{n}.git").commit({"reports/README.md": report, **extra})
+    roster = write_roster(
+        tmp_path / "2025-january.csv", [(n, f"https://github.com/acme/g{n}") for n in files]
+    )
+    env = {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.file://{tmp_path}/repos/github.com/.insteadOf",
+        "GIT_CONFIG_VALUE_0": "https://github.com/",
+        "COHORT_ROSTERS": str(roster),
+        "COHORT_CACHE": str(tmp_path / "cache"),
+    }
+    site = tmp_path / "site"
+    mkdocs_build(site, env=env)
+    assert check_local_refs(site) == []  # no page shows a figure file that is not there
+    one = (site / "2025-january" / "groups" / "1" / "index.html").read_text()
+    assert f'src="https://github.com/acme/g1/raw/{commits[1]}/reports/figures/b.png"' in one
+    two = (site / "2025-january" / "groups" / "2" / "index.html").read_text()
+    assert "missing figure: figures/b.png" in two and "figures-b.png" not in two
+    question = (site / "2025-january" / "questions" / "experiment-tracking" / "index.html").read_text()
+    assert f"https://github.com/acme/g1/raw/{commits[1]}/reports/figures/b.png" in question
+    groups = {g["group"]: g for g in export(site)["cohorts"][0]["groups"]}
+    assert groups[1]["figures"]["lfs"] == 1 and "figures/b.png" not in groups[1]["figures"]["missing"]
+    assert "figures/b.png" in groups[2]["figures"]["missing"] and groups[2]["figures"]["lfs"] == 0
+    assert any("is not an image: not shown" in p for p in groups[2]["problems"])
+    assert any("without .gitattributes: shown from GitHub" in p for p in groups[1]["problems"])

@@ -86,7 +86,10 @@ def test_copied_svg_figures_are_cleaned_and_a_broken_one_is_not_written(tmp_path
         contents={"reports/figures/a.svg": HOSTILE, "reports/figures/b.SVG": b"<svg"},
     )
     a, b = tmp_path / "a.svg", tmp_path / "b.SVG"
-    warnings = copy_files("2025-january/7", tree, {a: "reports/figures/a.svg", b: "reports/figures/b.SVG"})
+    warnings = [
+        str(n)
+        for n in copy_files("2025-january/7", tree, {a: "reports/figures/a.svg", b: "reports/figures/b.SVG"})
+    ]
     assert "alert(" not in a.read_text() and "<svg:rect" in a.read_text()
     assert not b.exists()
     assert warnings[0] == "2025-january/7: reports/figures/a.svg: 9 scripts, event handlers or links removed"

@@ -36,6 +36,7 @@ from .export import write_exports
 from .fetch import FetchOptions, fetch_all
 from .fetch.copy import copy_all
 from .figures import figure_files
+from .figures.refused import patch_pages, settle
 from .lightbox import OPT_OUT, LightboxAssets
 from .linking import link_or_copy
 from .model import Problem, Roster, Snapshot
@@ -78,6 +79,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         self.cache: ReportCache | None = None
         self.figures: dict[str, Path] = {}  # site URI -> file on disk
         self.figures_ready: Future[dict[str, Path]] | None = None  # downloaded while MkDocs renders
+        self.refused: list[tuple[str, str, str]] = []  # (group, repo path, why) of figures not copied
         self.indexer = None  # SearchIndexer at work while MkDocs renders (None: no search or cached)
         self.hand_pages: set[str] = set()  # source URIs of the hand-written pages the indexer waits for
         self.specs: dict[str, PageSpec] = {}  # page URI -> generated page (HTML, blocks, headings)
@@ -258,6 +260,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         indexer: they are needed only after the pages.
         """
         assert self.archive is not None
+        self.refused = []
         if directory.parent.is_dir():  # figures written the way of an earlier version are not reused
             for old in directory.parent.iterdir():
                 if old.name != directory.name:
@@ -279,8 +282,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
                 todo.append((snap, missing))
 
         jobs = [(snap.key, _narrowed(snap, missing), missing) for snap, missing in todo]
-        for warning in _in_worker(copy_all, jobs, self.config.workers) if jobs else []:
-            log.warning(warning)
+        for note in _in_worker(copy_all, jobs, self.config.workers) if jobs else []:
+            log.warning(str(note))
+            if note.refused:
+                self.refused.append((note.key, note.repo_path, note.refused))
         return {uri: path for uri, path in out.items() if path.exists()}
 
     def _summary(self, fetch_s: float, parse_s: float) -> None:
@@ -518,6 +523,12 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             self.figures_ready = None
         for uri, path in self.figures.items():
             link_or_copy(path, site / uri)
+        if self.refused:  # known only now that the pages are written: the model and those pages are mended
+            replacements = settle({g.snapshot.key: g for g in self.archive.groups()}, self.refused)
+            log.info(
+                f"{len(self.refused)} figure(s) not copied; {patch_pages(site, replacements)} page(s) mended"
+            )
+            self.refused = []
         if self.page_cache is not None:
             self.page_cache.prune()
         if self.reused:
