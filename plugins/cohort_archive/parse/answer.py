@@ -42,11 +42,11 @@ def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
     placeholder = len(kept) < len(lines)
     if filler:
         kept = _drop_filler(kept, filler)
-    kept = _trim(kept)
+    kept = trim_blank_lines(kept)
     while (start := _section_intro(kept)) is not None:  # the next section's, when its heading was deleted
-        kept = _trim(kept[:start])
+        kept = trim_blank_lines(kept[:start])
     while kept and _RULE.match(kept[-1]):  # a separator before the next question (`---`, `***`)
-        kept = _trim(kept[:-1])
+        kept = trim_blank_lines(kept[:-1])
     text = _dedent(_unwrap(kept))  # answers indented as a whole were meant as prose
     return text, placeholder and bool(text.strip())
 
@@ -110,7 +110,8 @@ def _dedent(lines: list[str]) -> str:
     return "\n".join(line[len(margin) :] if line.startswith(margin) else line for line in lines)
 
 
-def _trim(lines: list[str]) -> list[str]:
+def trim_blank_lines(lines: list[str]) -> list[str]:
+    """The lines without leading and trailing blank lines."""
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():
         start += 1
@@ -136,7 +137,7 @@ def _unwrap(lines: list[str]) -> list[str]:
             lines[-1] = rest
         else:
             lines = lines[:-1]
-    return _trim(lines)
+    return trim_blank_lines(lines)
 
 
 def _drop_filler(lines: list[str], filler: str) -> list[str]:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from cohort_archive.model import QuestionSpec, Template
+from cohort_archive.parse.answer import trim_blank_lines
 from cohort_archive.registry.detect import MATCH_THRESHOLD, Match, prompt_words
 from cohort_archive.registry.document import Document, Heading, Paragraph, is_quoted, strip_quote
 from cohort_archive.registry.text import normalise, normalised_phrase, phrase_tokens, similarity, tokens
@@ -237,7 +238,7 @@ def all_answer_lines(doc: Document, loc: Located) -> list[str]:
         return answer_lines(doc, loc)
     out: list[str] = []
     for part in sorted([loc, *loc.copies], key=lambda p: p.start or 0):
-        out += ([""] if out else []) + _stripped(answer_lines(doc, part))
+        out += ([""] if out else []) + trim_blank_lines(answer_lines(doc, part))
     return out
 
 
@@ -250,7 +251,7 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
     if block is None:
         return lines[begin : loc.end]
     b_start, b_end = block
-    before = _stripped(lines[begin:b_start])  # written between the heading and the prompt
+    before = trim_blank_lines(lines[begin:b_start])  # written between the heading and the prompt
     inner = [strip_quote(line) for line in lines[b_start:b_end]]
     marker = next((i for i, line in enumerate(inner) if ":" in line and _ANSWER.match(line)), None)
     after = lines[b_end : loc.end]
@@ -269,14 +270,9 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
             after = ([m.group(1)] if m.group(1).strip() else []) + after[first + 1 :]
     answer = quoted + ([""] if quoted and after else []) + after
     if before:
-        return before + ([""] if _stripped(answer) else []) + _stripped(answer)
+        rest = trim_blank_lines(answer)
+        return before + ([""] if rest else []) + rest
     return answer
-
-
-def _stripped(lines: list[str]) -> list[str]:
-    """The lines without leading and trailing blank lines."""
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    return lines[nonblank[0] : nonblank[-1] + 1] if nonblank else []
 
 
 def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> int | None:
