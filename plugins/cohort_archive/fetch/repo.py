@@ -436,19 +436,20 @@ def _by_deadline(lines: list[str], deadline: datetime | None) -> tuple[list[str]
 
 
 def report_stand_in(entries: Entries, report_path: str) -> str | None:
-    """The one file that is plainly the report handed in at the wrong path, when `report_path` is missing:
-    the same path in another case (`reports/readme.md`, `Reports/README.md`), else a file of the same
-    name in a folder named like the report's (`report/README.md`). None when there is none, or several."""
+    """The one file that is plainly the report handed in at the wrong path (see `report_candidates`);
+    None when there is none, or several."""
+    found = report_candidates(entries, report_path)
+    return found[0] if len(found) == 1 else None
+
+
+def report_candidates(entries: Entries, report_path: str) -> list[str]:
+    """Files that could be the report when `report_path` is not one: the same path in another case
+    (`reports/readme.md`, `Reports/README.md`), else files of the same name in a folder named like the
+    report's (`report/README.md`)."""
     files = [p for p, (mode, _) in entries.items() if mode in FILE_MODES]
-    same = [p for p in files if p.lower() == report_path.lower() and p != report_path]
+    same = sorted(p for p in files if p.lower() == report_path.lower() and p != report_path)
     if same:
-        return same[0] if len(same) == 1 else None
-    similar = similar_reports(files, report_path)
-    return similar[0] if len(similar) == 1 else None
-
-
-def similar_reports(files: list[str], report_path: str) -> list[str]:
-    """Files named like the report (any case) in another folder whose name starts like its folder's."""
+        return same
     folder, name = posixpath.split(report_path.lower())
     stem = posixpath.basename(folder).rstrip("s")
     if not stem:

@@ -36,8 +36,8 @@ from .repo import (
     Want,
     keep_ref,
     prefetch_targets,
+    report_candidates,
     report_dir,
-    similar_reports,
 )
 from .tree import FILE_MODES, SYMLINK_MODE, GitTree
 
@@ -448,9 +448,7 @@ def _near_misses(selection: Selection, report_path: str) -> str:
     if found is not None and found[0] not in FILE_MODES:
         kind = {SYMLINK_MODE: "a symbolic link (not followed)", "160000": "a submodule"}
         return f"; {report_path} is {kind.get(found[0], 'not a regular file')}"
-    files = [p for p, (mode, _) in entries.items() if mode in FILE_MODES]
-    other = sorted(p for p in files if p.lower() == report_path.lower() and p != report_path)
-    similar = other or similar_reports(files, report_path)
+    similar = report_candidates(entries, report_path)  # several: none was taken as the report
     if similar:
         return f"; there are {' and '.join(similar[:3])}: which one is the report? (names are case-sensitive)"
     return ""
