@@ -47,7 +47,7 @@ from .pages.headings import Permalinks, anchor_ids, render_headings
 from .pages.home import MARKER, build_home, fill_home
 from .pages.site import NavNode, SitePlan, plan_site
 from .registry import Registry, load_registry
-from .roster import load_rosters
+from .roster import load_rosters, settings_files
 
 log = get_plugin_logger(__name__)
 
@@ -102,7 +102,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         """Rebuild when a roster or its settings file changes (a folder of rosters: anything in it)."""
         if self.config.enabled:
             for path in self._roster_paths():
-                for watched in (path, path.with_suffix(".yml"), path.with_suffix(".yaml")):
+                for watched in (path, *settings_files(path)):
                     if watched.exists():
                         server.watch(str(watched))
             for item in split_paths(self.config.rosters):
@@ -129,11 +129,13 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         path = Path(os.path.expanduser(value))
         return path if path.is_absolute() else self.base / path
 
-    def _relative(self, problem: Problem) -> Problem:
+    def _shown(self, where: str) -> str:
+        """A path as messages name it: relative to mkdocs.yml when it lies below (no builder's folders)."""
         base = f"{self.base.resolve()}{os.sep}"
-        if not problem.where.startswith(base):
-            return problem
-        return dataclasses.replace(problem, where=problem.where[len(base) :])
+        return where[len(base) :] if where.startswith(base) else where
+
+    def _relative(self, problem: Problem) -> Problem:
+        return dataclasses.replace(problem, where=self._shown(problem.where))
 
     def _roster_paths(self) -> list[Path]:
         paths: list[Path] = []
@@ -168,9 +170,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     def _load(self) -> None:
         """Rosters, fetch and normalise; on serve rebuilds only when a roster or its settings changed."""
         paths = self._roster_paths()
-        stamp = tuple(
-            (str(p), _mtime(p), _mtime(p.with_suffix(".yml")), _mtime(p.with_suffix(".yaml"))) for p in paths
-        )
+        stamp = tuple((str(p), *(_mtime(f) for f in (p, *settings_files(p)))) for p in paths)
         if self.archive is not None and stamp == self.roster_stamp:
             log.info("Reusing the archive from the previous build (no fetch, no parsing)")
             return
@@ -185,7 +185,7 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
         used = {r.path for r in rosters if r.entries}
         for path in paths:  # a whole cohort left out is not a detail: always a warning
             if str(path) not in used:
-                shown = self._relative(Problem(str(path), "")).where
+                shown = self._shown(str(path))
                 mine = [p for p in problems if p.where.split(":")[0] == shown and p.severity == "error"]
                 cause = mine[0].message if mine else "no usable row"
                 log.warning(f"roster {shown} gives no group ({cause}); its cohort is left out")
@@ -194,8 +194,9 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             raise PluginError(
                 "cohort-archive: no usable roster among " + ", ".join(str(p) for p in paths) + " (see above)"
             )
-        # a serve rebuild after a roster edit clones the repositories it adds, and fetches nothing else
-        mode = self._fetch_mode() if self.archive is None or self._fetch_mode() == "offline" else "missing"
+        mode = self._fetch_mode()
+        if self.archive is not None and mode != "offline":  # a serve rebuild after a roster edit:
+            mode = "missing"  # clone the repositories it adds, fetch nothing else
         cache_dir = self._path(self.config.cache_dir)
         options = FetchOptions(
             cache_dir=cache_dir / "repos",

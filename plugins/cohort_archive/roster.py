@@ -450,12 +450,13 @@ def _repo_path_ok(path: str) -> bool:
     return all(s and s not in (".", "..") and not s.startswith("-") for s in segments)
 
 
+def settings_files(csv_path: Path) -> tuple[Path, ...]:
+    """Where a roster's settings may be, in the order they are looked for: `<stem>.yml`, `<stem>.yaml`."""
+    return tuple(Path(csv_path).with_suffix(suffix) for suffix in (".yml", ".yaml"))
+
+
 def _settings_path(csv_path: Path) -> Path | None:
-    for suffix in (".yml", ".yaml"):
-        side = csv_path.with_suffix(suffix)
-        if side.is_file():
-            return side
-    return None
+    return next((side for side in settings_files(csv_path) if side.is_file()), None)
 
 
 def _settings_where(csv_path: Path) -> str:
