@@ -145,7 +145,21 @@ def test_placeholder_left_beside_an_answer(registry: Registry, where: str) -> No
     assert [p.message for p in a.problems] == ["template placeholder left beside the answer"]
 
 
-@pytest.mark.parametrize("empty", [None, "", "   ", "`--- question 17 fill here ---`", "--- ---"])
+@pytest.mark.parametrize(
+    "empty",
+    [
+        None,
+        "",
+        "   ",
+        "`--- question 17 fill here ---`",
+        "--- ---",
+        # as Word / Google Docs exports leave it: escaped dashes, en/em dashes, emphasis
+        "\\--- question 17 fill here \u2014",
+        "\\--- question 17 fill here \\---",
+        "*--- question 17 fill here ---*",
+        "\u2013 question 17 fill here \u2013",
+    ],
+)
 def test_unfilled_or_empty_answers(registry: Registry, empty: str | None) -> None:
     a = parse(registry, report_text(registry, q17=empty)).answer(17)
     assert a and not a.answered and a.words == 0 and a.within_limits is False

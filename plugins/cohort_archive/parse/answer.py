@@ -7,8 +7,12 @@ import textwrap
 
 from cohort_archive.registry.document import code_mask
 
+# `--- question N fill here ---`, also as editors export it: dashes escaped (`\---`) or turned into en/em
+# dashes (`—`), the line in code or emphasis
+_DASHES = r"(?:\\?[-\u2010-\u2015])+"
 PLACEHOLDER = re.compile(
-    r"^[ \t>]*`*[ \t]*-{2,}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*-{2,}[ \t]*`*[ \t]*$", re.I
+    rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*{_DASHES}[ \t]*[`*_]*[ \t]*$",
+    re.I,
 )
 _LEADING_DASHES = re.compile(r"^[ \t]*-{3,}[ \t]*(.*)$")
 _TRAILING_DASHES = re.compile(r"^(.*?)[ \t]*-{3,}[ \t]*$")
@@ -38,7 +42,7 @@ def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
     rule (`---`, `***`), and `--- ... ---` wrapper dashes around the whole answer; removes indentation
     common to all lines.
     """
-    kept = [line for line in lines if "--" not in line or not PLACEHOLDER.match(line)]  # it needs "--"
+    kept = [line for line in lines if "fill" not in line.lower() or not PLACEHOLDER.match(line)]
     placeholder = len(kept) < len(lines)
     if filler:
         kept = _drop_filler(kept, filler)
