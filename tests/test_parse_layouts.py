@@ -310,3 +310,68 @@ def test_headings_choose_among_the_versions_with_that_many_questions(
         answer_of(registry, version, q.number) for q in registry.template(version).questions
     ]
     assert parse(registry, text, hint="2025-01-20").template == expected
+
+
+# --- 7. exported from Word or Google Docs ----------------------------------------------------------------
+# No `>` markers, headings as bold lines, sometimes the example on the `Example:` line, the `Answer:` label
+# gone or run into the example's line, rules and dashes escaped (`\---`).
+
+
+def exported(text: str, *, example: str = "own-line", label: bool = True) -> str:
+    """The rendered template as an editor's export gives it back (see above)."""
+    text = unquoted(text)
+    text = re.sub(r"^#{2,3} (.+)$", r"**\1**", text, flags=re.M)
+    if example == "inline":
+        text = re.sub(r"^Example:\n(\*.+\*)$", r"Example: \1", text, flags=re.M)
+    elif example == "inline-label":  # the label run into the example's line
+        text = re.sub(r"^Example:\n(\*.+\*)\n\nAnswer:$", r"Example: \1 Answer:", text, flags=re.M)
+    if not label:
+        text = re.sub(r"^Answer:\n", "", text, flags=re.M)
+    return text
+
+
+@pytest.mark.parametrize("version", SHAPES)
+@pytest.mark.parametrize(
+    ("example", "label"),
+    [("own-line", True), ("own-line", False), ("inline", True), ("inline", False), ("inline-label", True)],
+)
+def test_exported_report_keeps_only_the_answers(
+    registry: Registry, version: str, example: str, label: bool
+) -> None:
+    """Bold section headings and their intros, the example (on its own line or on the label's) and the
+    `Answer:` label (or its absence) stay out of every answer."""
+    text = exported(filled(registry, version), example=example, label=label)
+    assert "### " not in text and "\n>" not in text
+    report = parse(registry, text)
+    assert report.template == version
+    questions = registry.template(version).questions
+    assert [a.markdown for a in report.answers] == [answer_of(registry, version, q.number) for q in questions]
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_exported_answers_wrapped_in_escaped_dashes(registry: Registry, version: str) -> None:
+    number = 5
+    ans = answer_of(registry, version, number)
+    text = exported(filled(registry, version)).replace(
+        f"Answer:\n\n{ans}\n", f"Answer:\n\n\\---\n\n{ans}\n\n\\---\n"
+    )
+    assert markdown(parse(registry, text), number) == ans
+    text = exported(filled(registry, version)).replace(f"Answer:\n\n{ans}\n", f"Answer:\n\n--- {ans} \\---\n")
+    assert markdown(parse(registry, text), number) == ans
+
+
+@pytest.mark.parametrize("version", SHAPES)
+def test_section_heading_moved_into_a_section_stays_out_of_the_answer(
+    registry: Registry, version: str
+) -> None:
+    """A section's heading (and intro) put above a question of the section before it: the answer above
+    ends before them, whether the heading is a Markdown heading or a bold line."""
+    first = first_of_section(registry, version)
+    section = registry.template(version).question(first).section  # type: ignore[union-attr]
+    for heading in (f"## {section}", f"**{section}**"):
+        text = filled(registry, version).replace(f"## {section}\n", "")
+        text = text.replace(f"### Question {first - 1}\n", f"{heading}\n\n### Question {first - 1}\n")
+        text = text.replace(ONE_LINE_INTRO, "")
+        report = parse(registry, text)
+        assert markdown(report, first - 2) == answer_of(registry, version, first - 2), heading
+        assert markdown(report, first - 1) == answer_of(registry, version, first - 1), heading

@@ -6,6 +6,7 @@ import re
 import textwrap
 
 from cohort_archive.registry.document import code_mask
+from cohort_archive.registry.text import normalise
 
 # `--- question N fill here ---`, also as editors export it: dashes escaped (`\---`) or turned into en/em
 # dashes (`—`), the line in code or emphasis
@@ -14,15 +15,17 @@ PLACEHOLDER = re.compile(
     rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*{_DASHES}[ \t]*[`*_]*[ \t]*$",
     re.I,
 )
-_LEADING_DASHES = re.compile(r"^[ \t]*-{3,}[ \t]*(.*)$")
-_TRAILING_DASHES = re.compile(r"^(.*?)[ \t]*-{3,}[ \t]*$")
-_RULE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LEADING_DASHES = re.compile(r"^[ \t]*\\?-{3,}[ \t]*(.*)$")  # (`\---`: as an editor's export escapes it)
+_TRAILING_DASHES = re.compile(r"^(.*?)[ \t]*\\?-{3,}[ \t]*$")
+_RULE = re.compile(r"^[ \t]{0,3}\\?([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
 _ATX = re.compile(r"^([ \t]{0,3})(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*+>|#]|\d+[.)]|```|~~~|<)")
 _HTML_HEADING = re.compile(r"<(/?)h[1-4](?=[\s>])", re.I)
-_SECTION_INTRO = re.compile(r"^>\s*in the following section", re.I)
+_SECTION_INTRO = re.compile(r"^[ \t]*(?:>[ \t]*)?in the following section", re.I)
+# a line that may be a section's heading: `## Coding environment`, or a bold line `**Coding environment**`
+_HEADING_LIKE = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+(.+?)[ \t#]*|(\*\*|__)([^*_]+?)\2[ \t]*:?)[ \t]*$")
 
 
 def count_words(text: str) -> int:
@@ -35,35 +38,48 @@ def count_images(text: str) -> int:
     return len(_IMAGE.findall(text))
 
 
-def clean(lines: list[str], filler: str = "") -> tuple[str, bool]:
+def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """The answer the group wrote, and whether a template placeholder was left beside it.
 
-    Drops `--- question N fill here ---` lines, the template's filler text, a trailing section intro or
-    rule (`---`, `***`), and `--- ... ---` wrapper dashes around the whole answer; removes indentation
-    common to all lines.
+    Drops `--- question N fill here ---` lines, the template's filler text, what closes the answer but
+    belongs to the next section (its intro, quoted or not; its heading, when `sections` (normalised
+    section names) has it; a rule `---`, `***`), and `--- ... ---` wrapper dashes around the whole
+    answer; removes indentation common to all lines.
     """
     kept = [line for line in lines if "fill" not in line.lower() or not PLACEHOLDER.match(line)]
     placeholder = len(kept) < len(lines)
     if filler:
         kept = _drop_filler(kept, filler)
     kept = trim_blank_lines(kept)
-    while (start := _section_intro(kept)) is not None:  # the next section's, when its heading was deleted
-        kept = trim_blank_lines(kept[:start])
-    while kept and _RULE.match(kept[-1]):  # a separator before the next question (`---`, `***`)
-        kept = trim_blank_lines(kept[:-1])
+    while kept:  # the next section's intro and heading (when not a heading MkDocs knows), a separator
+        if (start := _section_intro(kept)) is not None:
+            kept = trim_blank_lines(kept[:start])
+        elif _RULE.match(kept[-1]) or _is_section_heading(kept[-1], sections):
+            kept = trim_blank_lines(kept[:-1])
+        else:
+            break
     text = _dedent(_unwrap(kept))  # answers indented as a whole were meant as prose
     return text, placeholder and bool(text.strip())
 
 
 def _section_intro(lines: list[str]) -> int | None:
-    """Where the quote closing the lines starts, when it holds a section intro (`> In the following
-    section ...`, on one line or more); else None."""
+    """Where the quote or paragraph closing the lines starts, when it holds a section intro (`> In the
+    following section ...`, on one line or more; unquoted, it opens the paragraph); else None."""
     start = len(lines)
     while start > 0 and lines[start - 1].lstrip().startswith(">"):
         start -= 1
-    if any(_SECTION_INTRO.match(line) for line in lines[start:]):
-        return start
-    return None
+    if start < len(lines):
+        return start if any(_SECTION_INTRO.match(line) for line in lines[start:]) else None
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    return start if start < len(lines) and _SECTION_INTRO.match(lines[start]) else None
+
+
+def _is_section_heading(line: str, sections: frozenset[str]) -> bool:
+    """Whether `line` is a heading, or a line in bold, naming one of `sections` (normalised)."""
+    if not sections or not (m := _HEADING_LIKE.match(line)):
+        return False
+    return normalise(m.group(1) or m.group(3)) in sections
 
 
 def demote_headings(text: str) -> str:

@@ -31,6 +31,7 @@ _ANSWER = re.compile(
 )
 _HINT = re.compile(r"^[\s*_]*(?:recommended\s+)?answer\s+length\b", re.I)
 _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
+_EXAMPLE_INLINE = re.compile(r"^[\s*_]*example\s*:[\s*_]*?(\S.*)$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
 _EXAMPLE_LINES = 6  # how far below a quote ending at `Example:` its unquoted example may reach
 _EXAMPLE_LIKE = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
@@ -294,7 +295,7 @@ def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> 
             if not inside.strip():
                 continue
             return k if ":" in inside and _ANSWER.match(inside) else None
-        if lines[k].strip() and not (_EXAMPLE_LIKE.search(lines[k]) or _ITALIC_LINE.match(lines[k])):
+        if lines[k].strip() and not _example_like(lines[k]):
             return None
     return None
 
@@ -334,14 +335,16 @@ def _unquoted_template_end(doc: Document, prompt_end: int, stop: int) -> int:
     """Where the template's matter below an unquoted prompt ends: after its length hint, and after its
     example and `Answer:` label when those follow as in the template (the `>` markers deleted).
 
-    Like report.py, which splits at `Answer:`; the example is passed over only when every line of it
-    looks like the course's examples (italic, `...` gaps), else the text below the hint is the answer.
+    Like report.py, which splits at `Answer:`; the example (below `Example:` or on its line) is passed
+    over, with or without the label below it, only when every line of it looks like the course's examples
+    (italic, `...` gaps), else the text below the hint is the answer.
     """
     lines = doc.lines
     end = prompt_end
-    while end < stop and (not lines[end].strip() or _is_hint(lines[end])):
+    while end < stop and (not lines[end].strip() or _is_hint(lines[end]) or _inline_example(lines[end])):
         end += 1
-    example = any(_EXAMPLE.match(line) for line in lines[prompt_end:end])
+    example = any(_EXAMPLE.match(line) or _inline_example(line) for line in lines[prompt_end:end])
+    past_example = None  # the line after the example's last line
     for k in range(end, min(stop, end + 2 * _EXAMPLE_LINES + 1)):
         line = lines[k]
         if doc.code[k]:
@@ -350,9 +353,21 @@ def _unquoted_template_end(doc: Document, prompt_end: int, stop: int) -> int:
             continue
         if ":" in line and _ANSWER.match(line):
             return k + 1
-        if not (example and (_EXAMPLE_LIKE.search(line) or _ITALIC_LINE.match(line))):
+        if not (example and _example_like(line)):
             break
-    return end
+        past_example = k + 1
+    return past_example or end
+
+
+def _example_like(line: str) -> bool:
+    return bool(_EXAMPLE_LIKE.search(line) or _ITALIC_LINE.match(line))
+
+
+def _inline_example(line: str) -> bool:
+    """`Example: *We used ... in our project*` on one line (as exported from Word), the example
+    looking like the course's."""
+    m = _EXAMPLE_INLINE.match(line)
+    return bool(m and _example_like(m.group(1)))
 
 
 def _has_answer(lines: list[str], start: int, end: int) -> bool:
@@ -386,7 +401,7 @@ def _untemplated(inner: list[str], loc: Located) -> list[str]:
         first = para[0]
         if _HINT.match(first):
             continue
-        if _EXAMPLE.match(first):
+        if _EXAMPLE.match(first) or _inline_example(first):
             after_example = True
             para = para[1:]
             if not para:
@@ -401,13 +416,13 @@ def _untemplated(inner: list[str], loc: Located) -> list[str]:
 
 
 def _is_section(text: str, template: Template) -> bool:
-    return normalise(text) in _section_names(template)
+    return normalise(text) in section_names(template)
 
 
 _SECTIONS: dict[int, tuple[Template, frozenset[str]]] = {}  # id(template) -> (template, its sections)
 
 
-def _section_names(template: Template) -> frozenset[str]:
+def section_names(template: Template) -> frozenset[str]:
     """The template's normalised section names (remembered per template object)."""
     hit = _SECTIONS.get(id(template))
     if hit is None or hit[0] is not template:

@@ -8,7 +8,7 @@ from cohort_archive.model import Answer, Problem, QuestionSpec, Report
 from cohort_archive.parse.answer import clean, count_images, count_words, demote_headings
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
-from cohort_archive.parse.questions import Located, all_answer_lines, locate
+from cohort_archive.parse.questions import Located, all_answer_lines, locate, section_names
 from cohort_archive.registry.detect import Hint, detect
 from cohort_archive.registry.document import Document, without_comments
 from cohort_archive.registry.load import Registry
@@ -54,7 +54,8 @@ def parse_report(
     template = match.template
     located = locate(doc, template, match, registry.other_wordings(template.id))
     fillers = registry.fillers.get(template.id, {})
-    answers = [_answer(doc, loc, fillers.get(loc.spec.number, "")) for loc in located]
+    sections = section_names(template)
+    answers = [_answer(doc, loc, fillers.get(loc.spec.number, ""), sections) for loc in located]
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
@@ -73,7 +74,7 @@ def parse_report(
     )
 
 
-def _answer(doc: Document, loc: Located, filler: str) -> Answer:
+def _answer(doc: Document, loc: Located, filler: str, sections: frozenset[str]) -> Answer:
     spec = loc.spec
     where = f"Q{spec.number}"
     if loc.start is None:
@@ -91,7 +92,7 @@ def _answer(doc: Document, loc: Located, filler: str) -> Answer:
     if loc.copies:
         message = f"Question {spec.number} is written {len(loc.copies) + 1} times; its answers are joined"
         problems.append(Problem(where, message))
-    text, placeholder_left = clean(all_answer_lines(doc, loc), filler)
+    text, placeholder_left = clean(all_answer_lines(doc, loc), filler, sections)
     answered = bool(text.strip())
     if placeholder_left:
         problems.append(Problem(where, "template placeholder left beside the answer", severity="info"))
