@@ -382,7 +382,7 @@ def test_deleted_checklist(registry: Registry) -> None:
     [("* [X]", True), ("* []", False), ("- [x]", True), ("*[x]", True), ("* [-]", False), ("* [(X)]", True),
      ("* [50%]", False), ("*", False), ("[x]", True), ("1. [x]", True), ("2) [ ]", False), ("- ✅", True),
      ("- ✔️", True), ("* ❌", False), ("- ☐", False), ("* [ok]", True), ("* [Done]", True), ("* [yes]", True),
-     ("* [v]", True), ("* [?]", False), ("* [no]", False)],
+     ("* [v]", True), ("* [*]", True), ("* [?]", False), ("* [no]", False)],
 )  # fmt: skip
 def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
     template = registry.template("2026-january")
