@@ -349,15 +349,27 @@ def test_exported_report_keeps_only_the_answers(
 
 
 @pytest.mark.parametrize("version", SHAPES)
-def test_exported_answers_wrapped_in_escaped_dashes(registry: Registry, version: str) -> None:
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "\\---\n\n{}\n\n\\---",
+        "--- {} \\---",
+        "\u2014\n\n{}\n\n\u2014",
+        "{}\n\n` `---",
+        "{}\n\n` `\n\n` ` ` `",
+    ],
+    ids=["escaped-lines", "escaped-inline", "em-dashes", "empty-code-dashes", "empty-code"],
+)
+def test_exported_answer_wrappers_are_dropped(registry: Registry, version: str, wrapped: str) -> None:
+    """The placeholder's dashes left around the answer, escaped or turned into em dashes, and the empty
+    code spans (`` ` ` ``) an export leaves on empty lines, are not part of the answer."""
     number = 5
     ans = answer_of(registry, version, number)
     text = exported(filled(registry, version)).replace(
-        f"Answer:\n\n{ans}\n", f"Answer:\n\n\\---\n\n{ans}\n\n\\---\n"
+        f"Answer:\n\n{ans}\n", f"Answer:\n\n{wrapped.format(ans)}\n"
     )
-    assert markdown(parse(registry, text), number) == ans
-    text = exported(filled(registry, version)).replace(f"Answer:\n\n{ans}\n", f"Answer:\n\n--- {ans} \\---\n")
-    assert markdown(parse(registry, text), number) == ans
+    a = parse(registry, text).answer(number)
+    assert a and a.markdown == ans and a.words == len(ans.split())
 
 
 @pytest.mark.parametrize("version", SHAPES)

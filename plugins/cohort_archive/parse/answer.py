@@ -15,8 +15,11 @@ PLACEHOLDER = re.compile(
     rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*{_DASHES}[ \t]*[`*_]*[ \t]*$",
     re.I,
 )
-_LEADING_DASHES = re.compile(r"^[ \t]*\\?-{3,}[ \t]*(.*)$")  # (`\---`: as an editor's export escapes it)
-_TRAILING_DASHES = re.compile(r"^(.*?)[ \t]*\\?-{3,}[ \t]*$")
+# the placeholder's dashes left around an answer; as editors export them also `\---` and `—`
+_WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+)"
+_LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
+_TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
+_EMPTY_CODE = re.compile(r"^[ \t]*(?:`[ \t]*`[ \t]*)+$")  # `` ` ` ``: what a Word export leaves on empty lines
 _RULE = re.compile(r"^[ \t]{0,3}\\?([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
 _ATX = re.compile(r"^([ \t]{0,3})(#{1,6})(?=[ \t]|$)")
@@ -48,6 +51,7 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     """
     kept = [line for line in lines if "fill" not in line.lower() or not PLACEHOLDER.match(line)]
     placeholder = len(kept) < len(lines)
+    kept = ["" if "`" in line and _EMPTY_CODE.match(line) else line for line in kept]
     if filler:
         kept = _drop_filler(kept, filler)
     kept = trim_blank_lines(kept)
@@ -145,15 +149,15 @@ def _unwrap(lines: list[str]) -> list[str]:
     if not lines:
         return lines
     lines = list(lines)
-    if "---" in lines[0] and (m := _LEADING_DASHES.match(lines[0])):
+    if m := _LEADING_DASHES.match(lines[0]):
         rest = m.group(1)
-        if rest:
+        if rest and not _EMPTY_CODE.match(rest):
             lines[0] = rest
         else:
             lines = lines[1:]
-    if lines and "---" in lines[-1] and (m := _TRAILING_DASHES.match(lines[-1])):
+    if lines and (m := _TRAILING_DASHES.match(lines[-1])):
         rest = m.group(1)
-        if rest.strip():
+        if rest.strip() and not _EMPTY_CODE.match(rest):
             lines[-1] = rest
         else:
             lines = lines[:-1]
