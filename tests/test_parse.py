@@ -576,3 +576,31 @@ def test_damaged_reports_never_raise(registry: Registry) -> None:
         assert (report.template is None) == (report.free_form_markdown is not None)
         if report.template:
             assert len(report.answers) == len(registry.template(report.template).questions)
+
+
+@pytest.mark.parametrize(
+    ("q2", "students"),
+    [
+        ("s123456, S234567 and s345678", ["s123456", "s234567", "s345678"]),
+        ("s123456, 234567", ["s123456"]),  # DTU numbers given: a bare number is something else
+        ("204424, 198765", ["204424", "198765"]),
+        ("Ada Lovelace 12660585\nAlan Turing 12433139", ["12660585", "12433139"]),
+        ("We are 4 students, group 12, since 2025-01-20", []),
+    ],
+)
+def test_study_numbers(registry: Registry, q2: str, students: list[str]) -> None:
+    assert parse(registry, report_text(registry, "2025-january", q2=q2)).students == students
+
+
+def test_figures_shown_with_img_tags_are_named_when_report_py_would_not_count_them(registry: Registry) -> None:
+    """report.py counts only `![..](..)` images; an answer showing its figures with `<img>` stays outside the
+    limits as report.py has it, and says why."""
+    number = next(q.number for q in registry.template("2026-january").questions if q.limits.min_images)
+    text = '<img src="figures/bucket.png" width="400">\n\n<img src="figures/bucket2.png">'
+    a = parse(registry, report_text(registry, "2026-january", **{f"q{number}": text})).answer(number)
+    assert a and a.answered and a.images == 0 and a.within_limits is False
+    [note] = [p for p in a.problems if "<img>" in p.message]
+    assert note.severity == "info" and note.message.startswith("2 figures shown with <img>")
+    fenced = f"```html\n{text}\n```"
+    a = parse(registry, report_text(registry, "2026-january", **{f"q{number}": fenced})).answer(number)
+    assert a and not [p for p in a.problems if "<img>" in p.message]

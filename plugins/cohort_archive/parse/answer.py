@@ -19,7 +19,9 @@ PLACEHOLDER = re.compile(
 _WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+)"
 _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
-_EMPTY_CODE = re.compile(r"^[ \t]*(?:`[ \t]*`[ \t]*)+$")  # `` ` ` ``: what a Word export leaves on empty lines
+_EMPTY_CODE = re.compile(
+    r"^[ \t]*(?:`[ \t]*`[ \t]*)+$"
+)  # `` ` ` ``: what a Word export leaves on empty lines
 _RULE = re.compile(r"^[ \t]{0,3}\\?([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
 _ATX = re.compile(r"^([ \t]{0,3})(#{1,6})(?=[ \t]|$)")

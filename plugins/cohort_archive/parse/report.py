@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 
-from cohort_archive.model import Answer, Problem, QuestionSpec, Report
+from cohort_archive.model import Answer, Problem, QuestionSpec, Report, counted
 from cohort_archive.parse.answer import clean, count_images, count_words, demote_headings
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
 from cohort_archive.parse.questions import Located, all_answer_lines, locate, section_names
 from cohort_archive.registry.detect import Hint, detect
-from cohort_archive.registry.document import Document, without_comments
+from cohort_archive.registry.document import Document, code_mask, without_comments
 from cohort_archive.registry.load import Registry
 
+_IMG_TAG = re.compile(r"<img\b", re.I)
 _STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{6}(?!\d)")
+_NUMBER = re.compile(r"(?<![\w.,/:-])\d{6,8}(?![\w.,/:-]?\d)")  # without the `s` (or another university's)
 _PLAIN_HEADING = re.compile(r"^\W*question\W*(\d+)\W*$", re.I)
 
 
@@ -60,7 +62,7 @@ def parse_report(
     checklist, present = parse_checklist(doc, first, template.checklist)
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
     group_text = " ".join(q1.markdown.split()) if q1 and q1.answered else ""
-    students = list(dict.fromkeys(s.lower() for s in _STUDENT.findall(q2.markdown))) if q2 else []
+    students = _students(q2.markdown) if q2 else []
     return Report(
         template=template.id,
         answers=answers,
@@ -72,6 +74,20 @@ def parse_report(
         front_matter=front_matter,
         title=title,
     )
+
+
+def _img_tags(text: str) -> int:
+    """How many `<img>` tags the text has outside fenced code."""
+    lines = text.split("\n")
+    return sum(
+        len(_IMG_TAG.findall(line)) for line, code in zip(lines, code_mask(lines), strict=True) if not code
+    )
+
+
+def _students(text: str) -> list[str]:
+    """The study numbers of Q2: DTU's `s123456`, else bare numbers of 6-8 digits as written."""
+    found = _STUDENT.findall(text) or _NUMBER.findall(text)
+    return list(dict.fromkeys(s.lower() for s in found))
 
 
 def _answer(doc: Document, loc: Located, filler: str, sections: frozenset[str]) -> Answer:
@@ -99,6 +115,13 @@ def _answer(doc: Document, loc: Located, filler: str, sections: frozenset[str]) 
     if not answered:
         problems.append(Problem(where, "unanswered", severity="info"))
     words, images = count_words(text), count_images(text)
+    wanted = spec.limits.min_images or 0
+    if images < wanted and "<" in text and (tags := _img_tags(text)):
+        message = (
+            f"{counted(tags, 'figure')} shown with <img>, which the course's report.py does not count "
+            f"(it counts ![..](..) images): {images} of at least {wanted} counted"
+        )
+        problems.append(Problem(where, message, severity="info"))
     shown = text
     for added in loc.added:  # shown below the answer, not counted
         message = f"the group added a question ({added.heading!r}) here; shown below the answer, not counted"
