@@ -592,7 +592,9 @@ def test_study_numbers(registry: Registry, q2: str, students: list[str]) -> None
     assert parse(registry, report_text(registry, "2025-january", q2=q2)).students == students
 
 
-def test_figures_shown_with_img_tags_are_named_when_report_py_would_not_count_them(registry: Registry) -> None:
+def test_figures_shown_with_img_tags_are_named_when_report_py_would_not_count_them(
+    registry: Registry,
+) -> None:
     """report.py counts only `![..](..)` images; an answer showing its figures with `<img>` stays outside the
     limits as report.py has it, and says why."""
     number = next(q.number for q in registry.template("2026-january").questions if q.limits.min_images)

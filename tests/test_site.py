@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from cohort_archive.model import Problem
+from cohort_archive.pages.common import problems_admonition
 from conftest import REPO, corpus_dir, corpus_git_env, mkdocs_build
 
 pytestmark = pytest.mark.slow
@@ -131,8 +133,24 @@ def test_demo_group_page_has_anchors_meta_and_problems(demo_site: Path) -> None:
     for a in g["answers"]:
         if a["question"] not in ("group-number", "student-numbers"):
             assert f"q{a['number']}" in r.ids
-    assert "admonition" in text and "problem" in text.lower()
+    assert ("admonition" in text or '<details class="warning">' in text) and "problem" in text.lower()
     assert "words" in text
+    numbers = [m.group(1) for p in g["problems"] if (m := re.search(r"(?:^|: )Q(\d+): ", p))]
+    assert numbers and f'<a href="#q{numbers[0]}"><strong>Q{numbers[0]}</strong></a>' in text  # to its answer
+
+
+def test_long_problem_lists_fold_and_link_to_their_answers() -> None:
+    few = [Problem("Q3", "unanswered", "1/2", "info"), Problem("reports/README.md", "front matter <b>")]
+    html = problems_admonition(few, links={"Q3": "#q3"})
+    assert html.startswith('<div class="admonition warning">') and "2 problems found" in html
+    assert '<a href="#q3"><strong>Q3</strong></a>: unanswered' in html
+    assert "<strong>reports/README.md</strong>: front matter &lt;b&gt;" in html
+    many = few * 3
+    html = problems_admonition(many)
+    assert html.startswith('<details class="warning"><summary>6 problems found</summary>')
+    assert problems_admonition([*many, Problem("Q1", "x", severity="error")]).startswith(
+        '<details class="danger">'
+    )
 
 
 def test_demo_checklist_items_show_each_module_tag_once_and_code_as_code(demo_site: Path) -> None:

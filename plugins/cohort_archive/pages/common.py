@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,13 +104,29 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(100 * value)} %"
 
 
-def problems_admonition(problems: Sequence[Problem], *, title: str | None = None) -> str:
-    """A Material admonition listing problems, as HTML."""
+FOLD_PROBLEMS = 5  # a longer list of problems starts folded (a click opens it), not pushing the report down
+
+
+def problems_admonition(
+    problems: Sequence[Problem], *, title: str | None = None, links: Mapping[str, str] | None = None
+) -> str:
+    """A Material admonition listing problems, as HTML; folded when there are more than FOLD_PROBLEMS.
+
+    `links` maps a problem's `where` (`Q12`) to the URL of what it is about (the answer's anchor).
+    """
     if not problems:
         return ""
     kind = "danger" if any(p.severity == "error" for p in problems) else "warning"
     title = title or f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found"
-    items = "".join(f"<li><strong>{h(p.where)}</strong>: {h(p.message)}</li>" for p in problems)
+    links = links or {}
+
+    def where(p: Problem) -> str:
+        label = f"<strong>{h(p.where)}</strong>"
+        return f'<a href="{h(links[p.where])}">{label}</a>' if p.where in links else label
+
+    items = "".join(f"<li>{where(p)}: {h(p.message)}</li>" for p in problems)
+    if len(problems) > FOLD_PROBLEMS:
+        return f'<details class="{kind}"><summary>{h(title)}</summary><ul>{items}</ul></details>'
     return f'<div class="admonition {kind}"><p class="admonition-title">{h(title)}</p><ul>{items}</ul></div>'
 
 

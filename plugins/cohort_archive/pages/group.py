@@ -64,7 +64,9 @@ def build_group_page(cohort: Cohort, group: Group, registry: Registry) -> PageSp
     m = group_metrics(group)
     repo, source = repo_links(group)
     page.heading(1, f"{group_title(group)} · {cohort.settings.title}")
-    page.html(problems_admonition(group.problems))
+    answers = report.answers if report is not None else []
+    links = {f"Q{a.number}": f"#{urls.question_anchor(a.number)}" for a in answers}
+    page.html(problems_admonition(group.problems, links=links))
     date = commit_day(snap.commit_date, cohort.settings.deadline)
     facts = [
         ("Repository", repo),
