@@ -97,7 +97,10 @@ class BareRepo:
             for path, content in files.items():
                 mode = (modes or {}).get(path, FILE)
                 if content is None:
-                    git(self.path, "update-index", "--force-remove", "--", path, env=env)
+                    removal = (
+                        f"0 {'0' * 40}\t{path}\n".encode()
+                    )  # mode 0: drop the entry (no work tree needed)
+                    git(self.path, "update-index", "--index-info", input=removal, env=env)
                     continue
                 if mode == SUBMODULE:
                     sha = content.decode() if isinstance(content, bytes) else content

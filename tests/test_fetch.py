@@ -162,6 +162,23 @@ def test_deadline_picks_last_commit_at_or_before_it(report_repo: BareRepo, optio
     assert len(list((options.cache_dir / "repos").iterdir())) == 1  # one clone for both cohorts
 
 
+def test_a_report_only_on_another_branch_is_named(tmp_path: Path, options: FetchOptions) -> None:
+    repo = BareRepo.create(tmp_path / "src" / "g.git")
+    base = repo.commit({"src/app.py": "print('hi')\n"})
+    repo.commit({"reports/README.md": REPORT}, branch="report-draft", parent=base)
+    with_report = repo.commit({"reports/README.md": REPORT}, branch="old", parent=base)
+    repo.commit({"reports/README.md": None}, branch="old", parent=with_report)  # deleted again
+    [snap] = fetch_all([roster("2025-january", [(1, repo.url)])], options)
+    assert snap.status == "no-report" and snap.commit == base
+    [problem] = snap.problems
+    assert problem.message == (
+        f"no reports/README.md at commit {base[:7]}; branch 'report-draft' has one "
+        "(not shown: the archive reads main)"
+    )
+    [snap] = fetch_all([roster("2025-january", [(1, repo.url)], pins={1: "report-draft"})], options)
+    assert snap.status == "ok" and not snap.problems
+
+
 def test_pins_to_branch_tag_and_commit(report_repo: BareRepo, tmp_path: Path, options: FetchOptions) -> None:
     first, second = report_repo.rev("main~2"), report_repo.rev("main~1")
     report_repo.branch("final", second)

@@ -359,6 +359,21 @@ class CachedRepo:
         text = res.text().strip() if res.ok else ""
         return text or None
 
+    def branches_with(self, path: str, limit: int = 30) -> list[str]:
+        """The branches (at most `limit` looked at, the default branch first) whose tip has a file at
+        `path` (local: trees only, no blob is read)."""
+        head = self.head_branch()
+        names = sorted(r.removeprefix("refs/heads/") for r in self.refs() if r.startswith("refs/heads/"))
+        names.sort(key=lambda b: b != head)
+        found = []
+        for branch in names[:limit]:
+            res = run_git(
+                ["ls-tree", "--full-tree", f"refs/heads/{branch}", "--", path], cwd=self.path, env=self.env
+            )
+            if res.ok and res.text().split(maxsplit=2)[1:2] == ["blob"]:
+                found.append(branch)
+        return found
+
     def contains(self, descendant: str, ancestor: str) -> bool:
         """Whether `ancestor` is in the history of `descendant` (False too when either is unknown)."""
         res = run_git(["merge-base", "--is-ancestor", ancestor, descendant], cwd=self.path, env=self.env)

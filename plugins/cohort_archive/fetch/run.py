@@ -405,10 +405,19 @@ class _RepoJob:
                 message = f"no {item.want.report_path} at commit {sel.commit[:7]}" + _near_misses(
                     sel, item.want.report_path
                 )
+                local = self._repo(self.final, local=True)
+                later = None
                 if item.want.deadline is not None and sel.branch:  # handed in late?
-                    later = self._repo(self.final, local=True).added_later(sel.branch, item.want.report_path)
+                    later = local.added_later(sel.branch, item.want.report_path)
                     if later:
                         message += f"; {sel.branch} has it since commit {later}, after the deadline"
+                if not later and not item.want.pin:  # handed in on another branch?
+                    others = [b for b in local.branches_with(item.want.report_path) if b != sel.branch]
+                    if others:
+                        where = " and ".join(f"'{b}'" for b in others[:3]) + (
+                            " (and more)" if len(others) > 3 else ""
+                        )
+                        message += f"; branch {where} has one (not shown: the archive reads {sel.branch or 'the commit given'})"
                 problems.append(_problem(item, message, "warning", where=item.want.report_path))
             tree = GitTree(
                 self.final,
