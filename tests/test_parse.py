@@ -215,6 +215,9 @@ def test_demote_headings_html() -> None:
     assert demote_headings("<h2>Title</h2>") == "<h5>Title</h5>"
     assert demote_headings("text\n---") == "##### text\n"
     assert demote_headings("- item\n---") == "- item\n---"
+    # the whole paragraph above the underline is the heading, as Markdown has it (a table typed as text)
+    table = "Intro.\n\nName    Cover\nsrc/a.py  90%\n-----\nTOTAL  90%"
+    assert demote_headings(table) == "Intro.\n\n##### Name    Cover src/a.py  90%\n\n\nTOTAL  90%"
 
 
 @pytest.mark.parametrize("heading", ["### Question 18 CHECK", "### Question 18 TODO", "### Q18", ""])
@@ -382,7 +385,7 @@ def test_deleted_checklist(registry: Registry) -> None:
     [("* [X]", True), ("* []", False), ("- [x]", True), ("*[x]", True), ("* [-]", False), ("* [(X)]", True),
      ("* [50%]", False), ("*", False), ("[x]", True), ("1. [x]", True), ("2) [ ]", False), ("- ✅", True),
      ("- ✔️", True), ("* ❌", False), ("- ☐", False), ("* [ok]", True), ("* [Done]", True), ("* [yes]", True),
-     ("* [v]", True), ("* [*]", True), ("* [?]", False), ("* [no]", False)],
+     ("* [v]", True), ("* [*]", True), ("* [×]", True), ("* [☒]", True), ("* [?]", False), ("* [no]", False)],
 )  # fmt: skip
 def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
     template = registry.template("2026-january")
@@ -583,6 +586,7 @@ def test_damaged_reports_never_raise(registry: Registry) -> None:
     [
         ("s123456, S234567 and s345678", ["s123456", "s234567", "s345678"]),
         ("s123456, 234567", ["s123456"]),  # DTU numbers given: a bare number is something else
+        ("s12345, s234567", ["s12345", "s234567"]),  # a digit short: kept as written, with a note
         ("204424, 198765", ["204424", "198765"]),
         ("Ada Lovelace 12660585\nAlan Turing 12433139", ["12660585", "12433139"]),
         ("We are 4 students, group 12, since 2025-01-20", []),
@@ -606,3 +610,27 @@ def test_figures_shown_with_img_tags_are_named_when_report_py_would_not_count_th
     fenced = f"```html\n{text}\n```"
     a = parse(registry, report_text(registry, "2026-january", **{f"q{number}": fenced})).answer(number)
     assert a and not [p for p in a.problems if "<img>" in p.message]
+
+
+@pytest.mark.parametrize(
+    "left",
+    [
+        "--- question {n} fill here Bob ---",
+        "Alice\n\n--- question {n} fill here ---",
+        "--- question {n} fill here ---\n\nTODO Alice",
+    ],
+)
+def test_a_name_beside_the_placeholder_is_no_answer(registry: Registry, left: str) -> None:
+    """Who is to write the answer, or a to-do, next to the untouched placeholder: unanswered."""
+    a = parse(registry, report_text(registry, q18=left.format(n=18))).answer(18)
+    assert a and not a.answered and a.words == 0 and a.within_limits is False
+    # a short answer is an answer where the question asks for no more (Q1: the group number)
+    report = parse(registry, report_text(registry, q1="35\n\n--- question 1 fill here ---"))
+    assert report.answer(1).answered and report.group_number_text == "35"  # type: ignore[union-attr]
+
+
+def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
+    q2 = parse(registry, report_text(registry, q2="s12345, s234567")).answer(2)
+    assert q2 and [p.message for p in q2.problems] == [
+        "s12345: not a DTU study number (s and 6 digits); shown as written"
+    ]

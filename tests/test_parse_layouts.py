@@ -145,6 +145,13 @@ def test_a_quote_ending_an_answer_is_kept(registry: Registry) -> None:
     assert markdown(parse(registry, text), 7) == ans
 
 
+def test_an_empty_quote_line_closing_an_answer_is_dropped(registry: Registry) -> None:
+    ans = answer_of(registry, "2026-january", 7) + "\n\n> As the saying goes, in the end it worked."
+    text = filled(registry, "2026-january").replace(answer_of(registry, "2026-january", 7), ans + "\n> ")
+    a = parse(registry, text).answer(7)
+    assert a and a.markdown == ans and a.words == len(ans.split())
+
+
 # --- 3. the `>` quote markers deleted from the template ------------------------------------------------
 
 
@@ -355,14 +362,24 @@ def test_exported_report_keeps_only_the_answers(
         "\\---\n\n{}\n\n\\---",
         "--- {} \\---",
         "\u2014\n\n{}\n\n\u2014",
+        "{} \u2014---",
         "{}\n\n` `---",
+        "` `--- {}",
         "{}\n\n` `\n\n` ` ` `",
     ],
-    ids=["escaped-lines", "escaped-inline", "em-dashes", "empty-code-dashes", "empty-code"],
+    ids=[
+        "escaped-lines",
+        "escaped-inline",
+        "em-dashes",
+        "em-dash-and-dashes",
+        "empty-code-dashes",
+        "empty-code-glued",
+        "empty-code",
+    ],
 )
 def test_exported_answer_wrappers_are_dropped(registry: Registry, version: str, wrapped: str) -> None:
     """The placeholder's dashes left around the answer, escaped or turned into em dashes, and the empty
-    code spans (`` ` ` ``) an export leaves on empty lines, are not part of the answer."""
+    code spans (`` ` ` ``) an export leaves on empty lines and at their start, are not part of the answer."""
     number = 5
     ans = answer_of(registry, version, number)
     text = exported(filled(registry, version)).replace(

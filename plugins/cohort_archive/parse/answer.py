@@ -9,19 +9,19 @@ from cohort_archive.registry.document import code_mask
 from cohort_archive.registry.text import normalise
 
 # `--- question N fill here ---`, also as editors export it: dashes escaped (`\---`) or turned into en/em
-# dashes (`—`), the line in code or emphasis
+# dashes (`—`), the line in code or emphasis; also with a few words added (`fill here Bob`: who is to write it)
 _DASHES = r"(?:\\?[-\u2010-\u2015])+"
 PLACEHOLDER = re.compile(
-    rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*{_DASHES}[ \t]*[`*_]*[ \t]*$",
+    rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here\b[^\n]{{0,40}}?[ \t]*{_DASHES}"
+    r"[ \t]*[`*_]*[ \t]*$",
     re.I,
 )
 # the placeholder's dashes left around an answer; as editors export them also `\---` and `—`
-_WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+)"
+_WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+(?:\\?-+)?)"
 _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
-_EMPTY_CODE = re.compile(
-    r"^[ \t]*(?:`[ \t]*`[ \t]*)+$"
-)  # `` ` ` ``: what a Word export leaves on empty lines
+# `` ` ` ``: the empty code spans a Word export leaves on empty lines and at the start of lines
+_EMPTY_CODE = re.compile(r"^([ \t]*)(?:(?<!`)`[ \t]+`(?!`)[ \t]*)+")
 _RULE = re.compile(r"^[ \t]{0,3}\\?([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
 _ATX = re.compile(r"^([ \t]{0,3})(#{1,6})(?=[ \t]|$)")
@@ -53,14 +53,14 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     """
     kept = [line for line in lines if "fill" not in line.lower() or not PLACEHOLDER.match(line)]
     placeholder = len(kept) < len(lines)
-    kept = ["" if "`" in line and _EMPTY_CODE.match(line) else line for line in kept]
+    kept = [_EMPTY_CODE.sub(r"\1", line).rstrip() if "`" in line else line for line in kept]
     if filler:
         kept = _drop_filler(kept, filler)
     kept = trim_blank_lines(kept)
     while kept:  # the next section's intro and heading (when not a heading MkDocs knows), a separator
         if (start := _section_intro(kept)) is not None:
             kept = trim_blank_lines(kept[:start])
-        elif _RULE.match(kept[-1]) or _is_section_heading(kept[-1], sections):
+        elif _RULE.match(kept[-1]) or kept[-1].strip() == ">" or _is_section_heading(kept[-1], sections):
             kept = trim_blank_lines(kept[:-1])
         else:
             break
@@ -108,12 +108,22 @@ def demote_headings(text: str) -> str:
             and not code[i - 1]
             and not _NOT_PARAGRAPH.match(lines[i - 1])
             and not _SETEXT.match(lines[i - 1])
-        ):
-            lines[i - 1] = "##### " + lines[i - 1].strip()
+        ):  # the whole paragraph above the underline is the heading, as in Markdown
+            start = i - 1
+            while start > 0 and _continues_paragraph(lines[start - 1]) and not code[start - 1]:
+                start -= 1
+            lines[start:i] = ["##### " + " ".join(part.strip() for part in lines[start:i])] + [""] * (
+                i - 1 - start
+            )
             lines[i] = ""
         elif "<" in line:
             lines[i] = _HTML_HEADING.sub(r"<\1h5", line)
     return "\n".join(lines)
+
+
+def _continues_paragraph(line: str) -> bool:
+    """Whether `line` belongs to the paragraph below it (not blank, not a block of its own)."""
+    return bool(line.strip()) and not _NOT_PARAGRAPH.match(line) and not _SETEXT.match(line)
 
 
 def _dedent(lines: list[str]) -> str:
@@ -153,13 +163,13 @@ def _unwrap(lines: list[str]) -> list[str]:
     lines = list(lines)
     if m := _LEADING_DASHES.match(lines[0]):
         rest = m.group(1)
-        if rest and not _EMPTY_CODE.match(rest):
+        if rest:
             lines[0] = rest
         else:
             lines = lines[1:]
     if lines and (m := _TRAILING_DASHES.match(lines[-1])):
         rest = m.group(1)
-        if rest.strip() and not _EMPTY_CODE.match(rest):
+        if rest.strip():
             lines[-1] = rest
         else:
             lines = lines[:-1]

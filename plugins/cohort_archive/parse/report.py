@@ -14,7 +14,7 @@ from cohort_archive.registry.document import Document, code_mask, without_commen
 from cohort_archive.registry.load import Registry
 
 _IMG_TAG = re.compile(r"<img\b", re.I)
-_STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{6}(?!\d)")
+_STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{4,8}(?!\d)")  # DTU's are s + 6 digits; kept as written
 _NUMBER = re.compile(r"(?<![\w.,/:-])\d{6,8}(?![\w.,/:-]?\d)")  # without the `s` (or another university's)
 _PLAIN_HEADING = re.compile(r"^\W*question\W*(\d+)\W*$", re.I)
 
@@ -63,6 +63,9 @@ def parse_report(
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
     group_text = " ".join(q1.markdown.split()) if q1 and q1.answered else ""
     students = _students(q2.markdown) if q2 else []
+    if q2 and (odd := [s for s in students if s.startswith("s") and len(s) != 7]):
+        message = f"{', '.join(odd)}: not a DTU study number (s and 6 digits); shown as written"
+        q2.problems.append(Problem(f"Q{q2.number}", message, severity="info"))
     return Report(
         template=template.id,
         answers=answers,
@@ -76,6 +79,13 @@ def parse_report(
     )
 
 
+def _only_a_name(text: str, spec: QuestionSpec) -> bool:
+    """Whether the text left beside a placeholder is a word or three (who is to write the answer, a note)
+    where the question asks for a written answer (at least 50 words at the most)."""
+    most = spec.limits.max_words or spec.limits.min_words or 0
+    return most >= 50 and len(text.split()) <= 3 and "![" not in text and "<img" not in text.lower()
+
+
 def _img_tags(text: str) -> int:
     """How many `<img>` tags the text has outside fenced code."""
     lines = text.split("\n")
@@ -85,7 +95,8 @@ def _img_tags(text: str) -> int:
 
 
 def _students(text: str) -> list[str]:
-    """The study numbers of Q2: DTU's `s123456`, else bare numbers of 6-8 digits as written."""
+    """The study numbers of Q2: DTU's `s123456` (a digit too few or many kept as written), else bare
+    numbers of 6-8 digits as written."""
     found = _STUDENT.findall(text) or _NUMBER.findall(text)
     return list(dict.fromkeys(s.lower() for s in found))
 
@@ -109,6 +120,10 @@ def _answer(doc: Document, loc: Located, filler: str, sections: frozenset[str]) 
         message = f"Question {spec.number} is written {len(loc.copies) + 1} times; its answers are joined"
         problems.append(Problem(where, message))
     text, placeholder_left = clean(all_answer_lines(doc, loc), filler, sections)
+    if placeholder_left and _only_a_name(text, spec):
+        message = f"only {' '.join(text.split())!r} beside the template placeholder: taken as unanswered"
+        problems.append(Problem(where, message, severity="info"))
+        text, placeholder_left = "", False
     answered = bool(text.strip())
     if placeholder_left:
         problems.append(Problem(where, "template placeholder left beside the answer", severity="info"))
