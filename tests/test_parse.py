@@ -215,9 +215,6 @@ def test_demote_headings_html() -> None:
     assert demote_headings("<h2>Title</h2>") == "<h5>Title</h5>"
     assert demote_headings("text\n---") == "##### text\n"
     assert demote_headings("- item\n---") == "- item\n---"
-    # the whole paragraph above the underline is the heading, as Markdown has it (a table typed as text)
-    table = "Intro.\n\nName    Cover\nsrc/a.py  90%\n-----\nTOTAL  90%"
-    assert demote_headings(table) == "Intro.\n\n##### Name    Cover src/a.py  90%\n\n\nTOTAL  90%"
 
 
 @pytest.mark.parametrize("heading", ["### Question 18 CHECK", "### Question 18 TODO", "### Q18", ""])

@@ -53,7 +53,7 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     """
     kept = [line for line in lines if "fill" not in line.lower() or not PLACEHOLDER.match(line)]
     placeholder = len(kept) < len(lines)
-    kept = [_EMPTY_CODE.sub(r"\1", line).rstrip() if "`" in line else line for line in kept]
+    kept = [_without_empty_code(line) if "`" in line else line for line in kept]
     if filler:
         kept = _drop_filler(kept, filler)
     kept = trim_blank_lines(kept)
@@ -108,22 +108,18 @@ def demote_headings(text: str) -> str:
             and not code[i - 1]
             and not _NOT_PARAGRAPH.match(lines[i - 1])
             and not _SETEXT.match(lines[i - 1])
-        ):  # the whole paragraph above the underline is the heading, as in Markdown
-            start = i - 1
-            while start > 0 and _continues_paragraph(lines[start - 1]) and not code[start - 1]:
-                start -= 1
-            lines[start:i] = ["##### " + " ".join(part.strip() for part in lines[start:i])] + [""] * (
-                i - 1 - start
-            )
+        ):  # the line above the underline, as Python-Markdown (which renders the page) takes it
+            lines[i - 1] = "##### " + lines[i - 1].strip()
             lines[i] = ""
         elif "<" in line:
             lines[i] = _HTML_HEADING.sub(r"<\1h5", line)
     return "\n".join(lines)
 
 
-def _continues_paragraph(line: str) -> bool:
-    """Whether `line` belongs to the paragraph below it (not blank, not a block of its own)."""
-    return bool(line.strip()) and not _NOT_PARAGRAPH.match(line) and not _SETEXT.match(line)
+def _without_empty_code(line: str) -> str:
+    """The line without the empty code spans at its start (a line of nothing else becomes blank)."""
+    rest = _EMPTY_CODE.sub(r"\1", line)
+    return rest if rest.strip() else ""
 
 
 def _dedent(lines: list[str]) -> str:
