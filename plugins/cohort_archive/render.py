@@ -7,6 +7,7 @@ import threading
 import markdown
 
 from .figures.sanitise import sanitise_html
+from .gfm import as_github
 
 EXTENSIONS = [
     "tables",
@@ -55,9 +56,10 @@ class MarkdownRenderer:
         return md
 
     def render(self, text: str) -> str:
+        """The answer's HTML, read with GitHub's rules where Python-Markdown's differ (see `gfm`)."""
         md = self._md(may_autolink(text))
         try:
-            html = md.convert(text)
+            html = md.convert(as_github(text))
         finally:
             md.reset()
         return sanitise_html(html)

@@ -1,0 +1,171 @@
+"""GitHub's Markdown rules that Python-Markdown lacks, applied to an answer's text before it is rendered.
+
+Students write for GitHub (CommonMark with GitHub's extensions); the site renders with Python-Markdown,
+whose block rules differ exactly where reports often lean on GitHub's:
+
+- a list or a table may start right below a line of text, without a blank line between;
+- a sub-list is indented by its parent item's text (2 or 3 spaces), not by 4;
+- a code fence may be indented by up to 3 spaces (its closing fence too) and needs no blank line above;
+- `1)` starts a numbered item as `1.` does;
+- `#word` (no space after the `#`) is text, not a heading;
+- `<repo_url>` is text: an HTML tag name cannot hold `_`, so nothing may drop it as a tag.
+
+`as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
+rest, fenced code included, as it is. Text in, text out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_QUOTE = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)(.*)$")
+_FENCE = re.compile(r"^([ ]*)(`{3,}|~{3,})(.*)$")
+_ITEM = re.compile(r"^([ ]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
+_HASH_TEXT = re.compile(r"^([ ]{0,3})(#{1,6})(?=[^#\s])")
+_UNDERSCORE_TAG = re.compile(r"<(/?[A-Za-z][\w-]*_[\w-]*)>")
+_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+_DELIMITER_ROW = re.compile(r"^[ ]{0,3}\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
+
+
+@dataclass
+class _Item:
+    marker: int  # column of the item's marker
+    content: int  # column its text starts at
+
+
+@dataclass
+class _Fence:
+    prefix: str  # the quote markers in front of it
+    run: str  # the opening run of backticks or tildes
+    indent: int  # its indentation
+    strip: bool  # whether that indentation comes off its lines (a fence outside lists)
+
+
+def as_github(text: str) -> str:
+    """`text` with the GitHub-only Markdown constructs above rewritten for Python-Markdown."""
+    if not text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    fence: _Fence | None = None
+    after_fence = False
+    items: list[_Item] = []  # the open list items, outermost first
+    for k, raw in enumerate(lines):
+        prefix, line = _split_quote(raw)
+        if fence is not None:
+            closing = _closes(line, fence)
+            out.append(prefix + (_unindent(line, fence) if fence.strip else line))
+            if closing:
+                after_fence, fence = fence.strip, None
+            continue
+        prev = _split_quote(out[-1])[1] if out else ""
+        blank = prefix.rstrip()  # a blank line, inside the same quote
+        if after_fence and line.strip():
+            out.append(blank)  # text right below a closing fence is a paragraph of its own
+        after_fence = False
+        if opening := _opens(line):
+            indent = len(opening.group(1))
+            listed = (bool(items) and indent > 0) or _item(prev) is not None or indent > 3
+            fence = _Fence(prefix, opening.group(2), indent, strip=not listed)
+            if not listed:
+                if prev.strip():
+                    out.append(blank)  # a fence right below a line of text
+                line, items = line[indent:], []
+            out.append(prefix + line)
+            continue
+        if not line.strip():
+            out.append(raw)
+            continue
+        item = _item(line)
+        if item is not None and item.group(2).endswith(")"):
+            if not prev.strip() or _item(prev) is not None or item.group(2) == "1)":
+                line = f"{item.group(1)}{item.group(2)[:-1]}.{line[item.end(2) :]}"
+                item = _item(line)
+            else:
+                item = None  # `2)` inside a paragraph is text
+        if item is not None:
+            was_open = bool(items)
+            line = _nest(line, item, items)
+            if prev.strip() and not was_open and len(item.group(1)) <= 3 and _interrupts(item):
+                out.append(blank)  # a list right below a line of text
+        else:
+            if not line.startswith(" ") and not prev.strip():
+                items = []  # a paragraph at the margin after a blank line: any list before has ended
+            following = _split_quote(lines[k + 1])[1] if k + 1 < len(lines) else ""
+            if "|" in line and _DELIMITER_ROW.match(following):
+                if prev.strip() and "|" not in prev:
+                    out.append(blank)  # a table right below a line of text
+                items = []
+            line = _HASH_TEXT.sub(r"\1\\\2", line)
+        if "<" in line and "_" in line:
+            line = _outside_code(line, lambda part: _UNDERSCORE_TAG.sub(r"&lt;\1&gt;", part))
+        out.append(prefix + line)
+    return "\n".join(out)
+
+
+def _split_quote(line: str) -> tuple[str, str]:
+    m = _QUOTE.match(line)
+    assert m is not None  # the pattern matches any line
+    return m.group(1), m.group(2)
+
+
+def _item(line: str) -> re.Match[str] | None:
+    return _ITEM.match(line) if line.strip() else None
+
+
+def _opens(line: str) -> re.Match[str] | None:
+    """The opening fence on `line` (a backtick fence's info string holds no backtick: ```x``` is code)."""
+    m = _FENCE.match(line)
+    if m is None or (m.group(2)[0] == "`" and "`" in m.group(3)):
+        return None
+    return m
+
+
+def _closes(line: str, fence: _Fence) -> bool:
+    stripped = line.strip()
+    indent = len(line) - len(line.lstrip(" "))
+    return indent <= fence.indent + 3 and len(stripped) >= len(fence.run) and set(stripped) == {fence.run[0]}
+
+
+def _unindent(line: str, fence: _Fence) -> str:
+    """A line of a fence indented by `fence.indent` spaces: that many spaces off, at most (all of them off
+    the closing fence), as GitHub takes them."""
+    spaces = len(line) - len(line.lstrip(" "))
+    if _closes(line, fence):
+        return line[spaces:]
+    return line[min(fence.indent, spaces) :]
+
+
+def _interrupts(item: re.Match[str]) -> bool:
+    """Whether the item may start a list right below a line of text (CommonMark: not an empty one, and
+    a numbered one only from 1)."""
+    marker, rest = item.group(2), item.string[item.end() :]
+    if not rest.strip():
+        return False
+    return not marker[0].isdigit() or marker[:-1] == "1"
+
+
+def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
+    """The item line indented 4 spaces per level, its level found as GitHub finds it (by the column of
+    its parent's text); updates `items`."""
+    indent = len(item.group(1))
+    while items and indent < items[-1].content:
+        top = items.pop()
+        if indent >= top.marker:
+            break  # a sibling of the item it replaces
+    level = len(items)
+    items.append(_Item(indent, indent + len(item.group(2)) + min(len(item.group(3)) or 1, 4)))
+    if level == 0 or indent == 4 * level:
+        return line
+    return " " * (4 * level) + line[indent:]
+
+
+def _outside_code(line: str, change: Callable[[str], str]) -> str:
+    """`change` applied to the parts of `line` outside inline code spans."""
+    parts, at = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        parts += [change(line[at : m.start()]), m.group(0)]
+        at = m.end()
+    return "".join([*parts, change(line[at:])])

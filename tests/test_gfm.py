@@ -1,0 +1,116 @@
+"""Answers render as GitHub shows them where Python-Markdown's rules differ (cohort_archive.gfm).
+
+Every case is a construct real reports use; the text is invented.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cohort_archive.gfm import as_github
+from cohort_archive.render import MarkdownRenderer
+
+
+@pytest.fixture(scope="module")
+def render():
+    return MarkdownRenderer().render
+
+
+def tags(html: str) -> list[str]:
+    """The block tags of the HTML, in order (what the structure is, not its text)."""
+    return re.findall(r"<(ul|ol|li|table|tr|pre|h\d|p|blockquote)\b", html)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We used:\n- alpha\n- beta", ["p", "ul", "li", "li"]),
+        ("We used:\n*\talpha\n*\tbeta", ["p", "ul", "li", "li"]),
+        ("**Tools**\n- alpha\n- beta", ["p", "ul", "li", "li"]),
+        ("Steps:\n1. one\n2. two", ["p", "ol", "li", "li"]),
+        ("Both:\n\n1) first\n2) second", ["p", "ol", "li", "li"]),
+        ("Both:\n1) first\n2) second", ["p", "ol", "li", "li"]),
+        ("> Quoted:\n> - alpha\n> - beta", ["blockquote", "p", "ul", "li", "li"]),
+    ],
+    ids=["bullets", "tab-after-marker", "after-bold", "numbers", "paren", "paren-below-text", "quoted"],
+)
+def test_a_list_right_below_text_is_a_list(render, text: str, expected: list[str]) -> None:
+    assert tags(render(text)) == expected
+
+
+def test_what_cannot_start_a_list_below_text_stays_text(render) -> None:
+    assert tags(render("We had\n2. reasons")) == ["p"]  # a number other than 1 cannot
+    assert tags(render("We had\n2) reasons")) == ["p"]
+    assert "2) reasons" in render("We had\n2) reasons")  # written as it was
+    assert tags(render("Text\n    - four spaces in")) == ["p"]  # a lazy continuation, not code
+
+
+@pytest.mark.parametrize("indent", [2, 3, 4])
+def test_sub_lists_nest_at_the_parents_text(render, indent: int) -> None:
+    pad = " " * indent
+    marker = "1." if indent == 3 else "-"
+    text = f"{marker} Install:\n{pad}* On Windows: a\n{pad}* On macOS: b\n{'2.' if indent == 3 else '-'} Run"
+    outer = "ol" if indent == 3 else "ul"
+    assert tags(render(text)) == [outer, "li", "ul", "li", "li", "li"]
+
+
+def test_three_levels_with_two_spaces(render) -> None:
+    text = "- a\n  - b\n    - c\n  - d\n- e"
+    assert tags(render(text)) == ["ul", "li", "ul", "li", "ul", "li", "li", "li"]
+
+
+def test_a_table_right_below_text_is_a_table(render) -> None:
+    html = render("Results:\n| model | accuracy |\n|---|---|\n| cnn | 0.9 |")
+    assert tags(html) == ["p", "table", "tr", "tr"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Run:\n\n  ```bash\n  make train\n  ```\n\nThen we deployed it.",
+        "Run:\n  ```bash\n  make train\n  ```\nThen we deployed it.",
+        "Run:\n\n```bash\nmake train\n ```\n\nThen we deployed it.",
+    ],
+    ids=["indented", "indented-no-blank-lines", "closing-fence-indented"],
+)
+def test_indented_code_fences_are_code(render, text: str) -> None:
+    html = render(text)
+    assert tags(html) == ["p", "pre", "p"]
+    assert "Then we deployed it." not in html.split("</pre>")[0]  # nothing after it swallowed
+    assert "```" not in html
+
+
+def test_fence_content_is_left_alone(render) -> None:
+    text = "```bash\n#comment\ngit clone <repo_url>\n- not a list\n```"
+    assert as_github(text) == text
+    html = render(text)
+    assert "#comment" in html and "&lt;repo_url&gt;" in html and "<ul" not in html
+
+
+def test_hash_without_space_is_text(render) -> None:
+    html = render("#create conda env\nconda create -n mlops")
+    assert not re.search(r"<h\d", html) and "#create conda env" in html
+
+
+def test_angle_placeholders_with_underscores_are_text(render) -> None:
+    html = render("Run `make run exp=<exp_name>` or `git clone` <repo_url> then <my_new_exp>.")
+    assert "&lt;repo_url&gt;" in html and "&lt;my_new_exp&gt;" in html
+    assert "<code>make run exp=&lt;exp_name&gt;</code>" in html  # code shown once, not escaped twice
+    assert "<b>bold</b>" in render("<b>bold</b> stays HTML")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain paragraph.\n\n- a\n- b\n\n1. one\n2. two\n\n```python\nprint(1)\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+        "- a\n    - b\n        - c",
+        "1. step\n\n    ```bash\n    make\n    ```\n\n2. next",
+        "# Heading\n\nText with <b>tag</b> and `<code_x>`.",
+        "> quoted\n>\n> - a\n> - b",
+    ],
+    ids=["blocks-with-blank-lines", "four-space-nesting", "fence-in-list", "heading-and-code", "quote"],
+)
+def test_markdown_python_markdown_already_reads_right_is_unchanged(text: str) -> None:
+    assert as_github(text) == text
