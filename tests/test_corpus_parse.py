@@ -15,6 +15,7 @@ import markdown
 import pytest
 
 from cohort_archive.figures.sanitise import sanitise_html
+from cohort_archive.gfm import as_github
 from cohort_archive.model import Report
 from cohort_archive.parse import parse_report
 from cohort_archive.registry import Registry, load_registry
@@ -145,13 +146,14 @@ def test_word_counts_equal_report_py(key: str) -> None:
 
 
 def test_answers_render_as_with_magiclink_everywhere(case) -> None:
-    """render.py skips magiclink for text without "://", "www." or "@": same HTML on real answers."""
+    """render.py skips magiclink for text without "://", "www." or "@" (and emoji for text without a
+    `:shortcode:`): same HTML on real answers."""
     _, report = case
     renderer = MarkdownRenderer()
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     texts = [a.markdown for a in report.answers if a.answered] + [report.free_form_markdown or ""]
     for text in texts:
-        assert renderer.render(text) == sanitise_html(md.reset().convert(text)), text[:80]
+        assert renderer.render(text) == sanitise_html(md.reset().convert(as_github(text))), text[:80]
 
 
 # --- the same report written otherwise reads the same (answers and checklist) ----------------------------------------------------

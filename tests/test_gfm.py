@@ -114,3 +114,9 @@ def test_angle_placeholders_with_underscores_are_text(render) -> None:
 )
 def test_markdown_python_markdown_already_reads_right_is_unchanged(text: str) -> None:
     assert as_github(text) == text
+
+
+def test_emoji_shortcodes_are_the_emoji(render) -> None:
+    html = render("We grew :mushroom: fast :+1: at 10:30:45, not :no_such_code:.")
+    assert "🍄" in html and "👍" in html and "10:30:45" in html and ":no_such_code:" in html
+    assert "<img" not in html and "<svg" not in html  # the character itself

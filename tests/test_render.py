@@ -1,4 +1,5 @@
-"""Answer rendering (render.py): magiclink is skipped only where it could not have linked anything."""
+"""Answer rendering (render.py): magiclink and emoji are skipped only where they could not have changed
+anything."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ import markdown
 import pytest
 
 from cohort_archive.figures.sanitise import sanitise_html
+from cohort_archive.gfm import as_github
 from cohort_archive.render import EXTENSION_CONFIGS, EXTENSIONS, MarkdownRenderer, may_autolink
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def full(text: str) -> str:
-    """What every answer used to get: all extensions, magiclink included."""
+    """What every answer used to get: all extensions, magiclink and emoji included (after the same
+    GitHub-rules pass)."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    return sanitise_html(md.convert(text))
+    return sanitise_html(md.convert(as_github(text)))
 
 
 def project_texts() -> list[str]:
