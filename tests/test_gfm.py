@@ -120,3 +120,8 @@ def test_emoji_shortcodes_are_the_emoji(render) -> None:
     html = render("We grew :mushroom: fast :+1: at 10:30:45, not :no_such_code:.")
     assert "🍄" in html and "👍" in html and "10:30:45" in html and ":no_such_code:" in html
     assert "<img" not in html and "<svg" not in html  # the character itself
+
+
+def test_backslash_escapes_any_punctuation_as_on_github(render) -> None:
+    html = render(r"Coverage 85\% for \$5 at \<learn.inside.dtu.dk\>, \_kept\_ and `a\%b`")
+    assert "85% for $5 at &lt;learn.inside.dtu.dk&gt;, _kept_ and <code>a\\%b</code>" in html

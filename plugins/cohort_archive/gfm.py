@@ -1,4 +1,4 @@
-"""GitHub's Markdown rules that Python-Markdown lacks, applied to an answer's text before it is rendered.
+r"""GitHub's Markdown rules that Python-Markdown lacks, applied to an answer's text before it is rendered.
 
 Students write for GitHub (CommonMark with GitHub's extensions); the site renders with Python-Markdown,
 whose block rules differ exactly where reports often lean on GitHub's:
@@ -8,7 +8,8 @@ whose block rules differ exactly where reports often lean on GitHub's:
 - a code fence may be indented by up to 3 spaces (its closing fence too) and needs no blank line above;
 - `1)` starts a numbered item as `1.` does;
 - `#word` (no space after the `#`) is text, not a heading;
-- `<repo_url>` is text: an HTML tag name cannot hold `_`, so nothing may drop it as a tag.
+- `<repo_url>` is text: an HTML tag name cannot hold `_`, so nothing may drop it as a tag;
+- a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them).
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
 rest, fenced code included, as it is. Text in, text out.
@@ -26,6 +27,10 @@ _ITEM = re.compile(r"^([ ]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _HASH_TEXT = re.compile(r"^([ ]{0,3})(#{1,6})(?=[^#\s])")
 _UNDERSCORE_TAG = re.compile(r"<(/?[A-Za-z][\w-]*_[\w-]*)>")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+# `\%`, `\<`: GitHub takes a backslash before any ASCII punctuation as an escape; Python-Markdown only
+# before its own few (which are left to it)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_PYTHON_MARKDOWN_ESCAPES = set("\\`*_{}[]()>#+-.!|~")
 _DELIMITER_ROW = re.compile(r"^[ ]{0,3}\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
 
 
@@ -101,6 +106,8 @@ def as_github(text: str) -> str:
             line = _HASH_TEXT.sub(r"\1\\\2", line)
         if "<" in line and "_" in line:
             line = _outside_code(line, lambda part: _UNDERSCORE_TAG.sub(r"&lt;\1&gt;", part))
+        if "\\" in line:
+            line = _outside_code(line, lambda part: _ESCAPE.sub(_unescape, part))
         out.append(prefix + line)
     return "\n".join(out)
 
@@ -160,6 +167,13 @@ def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
     if level == 0 or indent == 4 * level:
         return line
     return " " * (4 * level) + line[indent:]
+
+
+def _unescape(m: re.Match[str]) -> str:
+    char = m.group(1)
+    if char in _PYTHON_MARKDOWN_ESCAPES:
+        return m.group(0)
+    return {"<": "&lt;", "&": "&amp;"}.get(char, char)
 
 
 def _outside_code(line: str, change: Callable[[str], str]) -> str:
