@@ -582,7 +582,7 @@ def test_damaged_reports_never_raise(registry: Registry) -> None:
     ("q2", "students"),
     [
         ("s123456, S234567 and s345678", ["s123456", "s234567", "s345678"]),
-        ("s123456, 234567", ["s123456"]),  # DTU numbers given: a bare number is something else
+        ("234567, s123456", ["234567", "s123456"]),  # one written without its s
         ("s12345, s234567", ["s12345", "s234567"]),  # a digit short: kept as written, with a note
         ("204424, 198765", ["204424", "198765"]),
         ("Ada Lovelace 12660585\nAlan Turing 12433139", ["12660585", "12433139"]),
@@ -615,6 +615,8 @@ def test_figures_shown_with_img_tags_are_named_when_report_py_would_not_count_th
         "--- question {n} fill here Bob ---",
         "Alice\n\n--- question {n} fill here ---",
         "--- question {n} fill here ---\n\nTODO Alice",
+        "--- question {n} fill here",
+        "question {n} fill here",
     ],
 )
 def test_a_name_beside_the_placeholder_is_no_answer(registry: Registry, left: str) -> None:
@@ -631,3 +633,41 @@ def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
     assert q2 and [p.message for p in q2.problems] == [
         "s12345: not a DTU study number (s and 6 digits); shown as written"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Answer:\n{ans}", "{ans}"),
+        ("**Answer:** {ans}", "{ans}"),
+        ("--- question 18 fill here\n{ans}\n---", "{ans}"),
+        ("{ans}\n\n\u2014\n\nMore.", "{ans}\n\n\n\nMore."),
+        ("---\n{ans}\n---\n\nA note after it.", "{ans}\n\n\nA note after it."),
+        ("{ans}\n\n--- {ans} ---", "{ans}\n\n{ans}"),
+        ("Short.\n\n--- {ans}\nmore ---", "Short.\n\n{ans}\nmore"),
+    ],
+    ids=[
+        "label-again",
+        "bold-label-again",
+        "placeholder-open",
+        "lone-em-dash",
+        "closed-then-note",
+        "typed-twice",
+        "opened-late",
+    ],
+)
+def test_template_matter_typed_into_the_answer_is_left_out(
+    registry: Registry, written: str, expected: str
+) -> None:
+    ans = answer_of(registry, "2025-january", 18)
+    a = parse(registry, report_text(registry, q18=written.format(ans=ans))).answer(18)
+    assert a and a.markdown == expected.format(ans=ans)
+
+
+def test_checklist_legend_is_no_item(registry: Registry) -> None:
+    template = registry.template("2026-january")
+    text = render(template, {1: GROUP}, ticked=set())
+    text = text.replace("* [ ]", "* [x] = done\n* [ ] = not done\n\n* [ ]", 1)
+    report = parse(registry, text)
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+    assert not any(e.checked for e in report.checklist)

@@ -177,6 +177,16 @@ def test_unquoted_answer_on_the_label_line(registry: Registry, version: str) -> 
     assert markdown(parse(registry, text), 5) == ans
 
 
+def test_example_taken_out_of_the_quote_in_parts_is_no_answer(registry: Registry) -> None:
+    """`> Example:`, the example unquoted, its last line quoted again, then `> Answer:`."""
+    ans = answer_of(registry, "2026-january", 6)
+    text = filled(registry, "2026-january")
+    example = "> *An example answer for question 6 ... and ... .*\n"
+    assert example in text
+    text = text.replace(example, "\n\n*An example answer for question 6 ... and*\n> *... .*\n\n", 1)
+    assert markdown(parse(registry, text), 6) == ans
+
+
 def test_unquoted_prompt_then_own_italic_text_is_kept(registry: Registry) -> None:
     """Without the template's `Example:` label, italic text below an unquoted prompt is the group's."""
     text = unquoted(filled(registry, "2026-january"))

@@ -9,18 +9,23 @@ from cohort_archive.registry.document import code_mask
 from cohort_archive.registry.text import normalise
 
 # `--- question N fill here ---`, also as editors export it: dashes escaped (`\---`) or turned into en/em
-# dashes (`—`), the line in code or emphasis; also with a few words added (`fill here Bob`: who is to write it)
+# dashes (`—`), the line in code or emphasis, dashes missing; also with a few words added (`fill here Bob`:
+# who is to write it)
 _DASHES = r"(?:\\?[-\u2010-\u2015])+"
 PLACEHOLDER = re.compile(
-    rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here\b[^\n]{{0,40}}?[ \t]*{_DASHES}"
-    r"[ \t]*[`*_]*[ \t]*$",
+    rf"^[ \t>]*[`*_]*[ \t]*(?:{_DASHES})?[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here\b[^\n]{{0,40}}?"
+    rf"[ \t]*(?:{_DASHES})?[ \t]*[`*_]*[ \t]*$",
     re.I,
 )
 # the placeholder's dashes left around an answer; as editors export them also `\---` and `—`
 _WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+(?:\\?-+)?)"
 _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
+_WRAPPED_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*?)[ \t]+{_WRAPPER}[ \t]*$")
+_OPENING = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*)$")
+_DASH_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
 # `` ` ` ``: the empty code spans a Word export leaves on empty lines and at the start of lines
+_LABEL = re.compile(r"^[ \t]*(?:\*\*|__)?answer[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*)$", re.I)
 _EMPTY_CODE = re.compile(r"^([ \t]*)(?:(?<!`)`[ \t]+`(?!`)[ \t]*)+")
 _RULE = re.compile(r"^[ \t]{0,3}\\?([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
@@ -54,6 +59,8 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     kept = [line for line in lines if "fill" not in line.lower() or not PLACEHOLDER.match(line)]
     placeholder = len(kept) < len(lines)
     kept = [_without_empty_code(line) if "`" in line else line for line in kept]
+    kept = ["" if "\u2014" in line and _DASH_LINE.match(line) else line for line in kept]  # a lone `—`
+    kept = _without_label(trim_blank_lines(kept))
     if filler:
         kept = _drop_filler(kept, filler)
     kept = trim_blank_lines(kept)
@@ -116,6 +123,13 @@ def demote_headings(text: str) -> str:
     return "\n".join(lines)
 
 
+def _without_label(lines: list[str]) -> list[str]:
+    """The lines without the template's `Answer:` label typed again above the answer (`Answer: 142`)."""
+    if lines and ":" in lines[0] and (m := _LABEL.match(lines[0])):
+        return [m.group(1), *lines[1:]] if m.group(1).strip() else lines[1:]
+    return lines
+
+
 def _without_empty_code(line: str) -> str:
     """The line without the empty code spans at its start (a line of nothing else becomes blank)."""
     rest = _EMPTY_CODE.sub(r"\1", line)
@@ -153,22 +167,26 @@ def trim_blank_lines(lines: list[str]) -> list[str]:
 
 
 def _unwrap(lines: list[str]) -> list[str]:
-    """Remove `---` wrapper dashes at the very start and end of the answer."""
+    """Remove `---` wrapper dashes: around a whole line (`--- text ---`), and at the start and end of the
+    answer, also when more text follows the closing dashes or comes before the opening ones."""
+    lines = [m.group(1) if "-" in line and (m := _WRAPPED_LINE.match(line)) else line for line in lines]
     if not lines:
         return lines
-    lines = list(lines)
+    opened = closed = False
     if m := _LEADING_DASHES.match(lines[0]):
-        rest = m.group(1)
-        if rest:
-            lines[0] = rest
-        else:
-            lines = lines[1:]
+        opened, rest = True, m.group(1)
+        lines = [rest, *lines[1:]] if rest else lines[1:]
     if lines and (m := _TRAILING_DASHES.match(lines[-1])):
-        rest = m.group(1)
-        if rest.strip():
-            lines[-1] = rest
-        else:
-            lines = lines[:-1]
+        closed, rest = True, m.group(1)
+        lines = [*lines[:-1], rest] if rest.strip() else lines[:-1]
+    if opened and not closed:  # closed by a dash line below the text, with a note after it
+        k = next((i for i, line in enumerate(lines) if _DASH_LINE.match(line)), None)
+        if k is not None:
+            lines[k] = ""
+    elif closed and not opened:  # opened in front of the last paragraph (text above it: typed twice)
+        k = next((i for i in range(len(lines) - 1, -1, -1) if _OPENING.match(lines[i])), None)
+        if k is not None and all(line.strip() for line in lines[k:]):
+            lines[k] = _OPENING.match(lines[k]).group(1)  # type: ignore[union-attr]
     return trim_blank_lines(lines)
 
 

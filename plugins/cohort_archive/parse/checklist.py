@@ -19,6 +19,7 @@ _ITEM = re.compile(
     rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(.+)$"
 )
 _TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|v|\*)\s*$", re.I)
+_LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
 _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`
 _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
@@ -57,6 +58,9 @@ def parse_checklist(
                 break
             text += " " + nxt.strip()
             i += 1
+        if boxed and _LEGEND.match(text):  # `- [x] = done`: how the boxes are meant, not an item
+            i += 1
+            continue
         box = (boxed.group(1) or boxed.group(2) or "") if boxed else ""
         raw.append((text, bool(_TICK.search(box)), bool(boxed)))
         i += 1

@@ -292,7 +292,7 @@ def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> 
             return None
         if is_quoted(lines[k]):
             inside = strip_quote(lines[k])
-            if not inside.strip():
+            if not inside.strip() or _example_like(inside):  # (the example's end may be quoted again)
                 continue
             return k if ":" in inside and _ANSWER.match(inside) else None
         if lines[k].strip() and not _example_like(lines[k]):

@@ -15,7 +15,8 @@ from cohort_archive.registry.load import Registry
 
 _IMG_TAG = re.compile(r"<img\b", re.I)
 _STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{4,8}(?!\d)")  # DTU's are s + 6 digits; kept as written
-_NUMBER = re.compile(r"(?<![\w.,/:-])\d{6,8}(?![\w.,/:-]?\d)")  # without the `s` (or another university's)
+# with the `s`, or a number of 6-8 digits written without it (or another university's), in order
+_STUDENTS = re.compile(rf"{_STUDENT.pattern}|(?<![\w.,/:-])\d{{6,8}}(?![\w.,/:-]?\d)")
 _PLAIN_HEADING = re.compile(r"^\W*question\W*(\d+)\W*$", re.I)
 
 
@@ -95,9 +96,9 @@ def _img_tags(text: str) -> int:
 
 
 def _students(text: str) -> list[str]:
-    """The study numbers of Q2: DTU's `s123456` (a digit too few or many kept as written), else bare
-    numbers of 6-8 digits as written."""
-    found = _STUDENT.findall(text) or _NUMBER.findall(text)
+    """The study numbers of Q2, as written: DTU's `s123456` (a digit too few or many kept), and numbers of
+    6-8 digits without the `s`."""
+    found = _STUDENTS.findall(text)
     return list(dict.fromkeys(s.lower() for s in found))
 
 
