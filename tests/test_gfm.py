@@ -94,6 +94,20 @@ def test_hash_without_space_is_text(render) -> None:
     assert not re.search(r"<h\d", html) and "#create conda env" in html
 
 
+def test_angle_brackets_around_what_is_no_tag_are_text(render) -> None:
+    html = render("Files in <dockerfiles/api.dockerfile> and <gcr.io/proj/api:1>; a < b > c.")
+    assert "&lt;dockerfiles/api.dockerfile&gt;" in html and "&lt;gcr.io/proj/api:1&gt;" in html
+    assert "a &lt; b &gt; c" in html
+    html = render("<https://example.com> <s123456@student.dtu.dk> <b>bold</b> <br/> <weblink>")
+    assert 'href="https://example.com"' in html and "mailto:s123456@student.dtu.dk" in html
+    assert "<b>bold</b>" in html and "weblink" not in html  # a tag, hidden as GitHub hides it
+
+
+def test_a_numbered_list_below_an_items_text_starts_a_new_list(render) -> None:
+    html = render("- Deployment:\nWe run three services:\n1. Training\n2. API\n\n- Monitoring")
+    assert tags(html) == ["ul", "li", "ol", "li", "li", "ul", "li"]
+
+
 def test_angle_placeholders_with_underscores_are_text(render) -> None:
     html = render("Run `make run exp=<exp_name>` or `git clone` <repo_url> then <my_new_exp>.")
     assert "&lt;repo_url&gt;" in html and "&lt;my_new_exp&gt;" in html

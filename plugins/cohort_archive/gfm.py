@@ -8,7 +8,8 @@ whose block rules differ exactly where reports often lean on GitHub's:
 - a code fence may be indented by up to 3 spaces (its closing fence too) and needs no blank line above;
 - `1)` starts a numbered item as `1.` does;
 - `#word` (no space after the `#`) is text, not a heading;
-- `<repo_url>` is text: an HTML tag name cannot hold `_`, so nothing may drop it as a tag;
+- `<repo_url>` or `<gcr.io/project/image>` is text: neither is an HTML tag (a tag's name holds letters,
+  digits and `-` only) nor a link, so nothing may drop it as a tag;
 - a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them).
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
@@ -25,7 +26,11 @@ _QUOTE = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)(.*)$")
 _FENCE = re.compile(r"^([ ]*)(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^([ ]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _HASH_TEXT = re.compile(r"^([ ]{0,3})(#{1,6})(?=[^#\s])")
-_UNDERSCORE_TAG = re.compile(r"<(/?[A-Za-z][\w-]*_[\w-]*)>")
+_ANGLED = re.compile(r"(?<!\]\()(?<!\]:)(?<!\]: )<([^<>\n]+)>")  # (not a link's `](<dest>)`)
+# what GitHub takes for HTML in `<...>`: a tag (its name letters, digits and `-`), a comment or the like,
+# or an autolink (`<https://...>`, `<name@host>`); anything else there is text
+_TAG = re.compile(r"^(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|[!?].*)$", re.S)
+_AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)$")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 # `\%`, `\<`: GitHub takes a backslash before any ASCII punctuation as an escape; Python-Markdown only
 # before its own few (which are left to it)
@@ -38,6 +43,7 @@ _DELIMITER_ROW = re.compile(r"^[ ]{0,3}\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?
 class _Item:
     marker: int  # column of the item's marker
     content: int  # column its text starts at
+    ordered: bool = False  # numbered, not bulleted
 
 
 @dataclass
@@ -91,10 +97,19 @@ def as_github(text: str) -> str:
             else:
                 item = None  # `2)` inside a paragraph is text
         if item is not None:
-            was_open = bool(items)
+            outer = items[0] if items else None
             line = _nest(line, item, items)
-            if prev.strip() and not was_open and len(item.group(1)) <= 3 and _interrupts(item):
-                out.append(blank)  # a list right below a line of text
+            # a list right below a line of text; or a list of the other kind (numbered after bullets) right
+            # below an item's last line: GitHub starts a new list there, Python-Markdown reads on as text
+            new_list = outer is None or (len(items) == 1 and outer.ordered != items[0].ordered)
+            if (
+                new_list
+                and prev.strip()
+                and not _is_item(prev)
+                and len(item.group(1)) <= 3
+                and _interrupts(item)
+            ):
+                out.append(blank)
         else:
             if not line.startswith(" ") and not prev.strip():
                 items = []  # a paragraph at the margin after a blank line: any list before has ended
@@ -104,10 +119,10 @@ def as_github(text: str) -> str:
                     out.append(blank)  # a table right below a line of text
                 items = []
             line = _HASH_TEXT.sub(r"\1\\\2", line)
-        if "<" in line and "_" in line:
-            line = _outside_code(line, lambda part: _UNDERSCORE_TAG.sub(r"&lt;\1&gt;", part))
         if "\\" in line:
             line = _outside_code(line, lambda part: _ESCAPE.sub(_unescape, part))
+        if "<" in line:
+            line = _outside_code(line, lambda part: _ANGLED.sub(_not_html, part))
         out.append(prefix + line)
     return "\n".join(out)
 
@@ -116,6 +131,10 @@ def _split_quote(line: str) -> tuple[str, str]:
     m = _QUOTE.match(line)
     assert m is not None  # the pattern matches any line
     return m.group(1), m.group(2)
+
+
+def _is_item(line: str) -> bool:
+    return _item(line) is not None
 
 
 def _item(line: str) -> re.Match[str] | None:
@@ -163,10 +182,19 @@ def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
         if indent >= top.marker:
             break  # a sibling of the item it replaces
     level = len(items)
-    items.append(_Item(indent, indent + len(item.group(2)) + min(len(item.group(3)) or 1, 4)))
+    ordered = item.group(2)[0].isdigit()
+    items.append(_Item(indent, indent + len(item.group(2)) + min(len(item.group(3)) or 1, 4), ordered))
     if level == 0 or indent == 4 * level:
         return line
     return " " * (4 * level) + line[indent:]
+
+
+def _not_html(m: re.Match[str]) -> str:
+    """`<...>` as it is when GitHub reads it as HTML or a link, else as text (`<repo_url>`, `<gcr.io/x>`)."""
+    inner = m.group(1)
+    if _TAG.match(inner) or _AUTOLINK.match(inner):
+        return m.group(0)
+    return f"&lt;{inner}&gt;"
 
 
 def _unescape(m: re.Match[str]) -> str:

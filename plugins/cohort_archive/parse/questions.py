@@ -292,9 +292,11 @@ def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> 
             return None
         if is_quoted(lines[k]):
             inside = strip_quote(lines[k])
+            if ":" in inside and _ANSWER.match(inside):
+                return k
             if not inside.strip() or _example_like(inside):  # (the example's end may be quoted again)
                 continue
-            return k if ":" in inside and _ANSWER.match(inside) else None
+            return None
         if lines[k].strip() and not _example_like(lines[k]):
             return None
     return None
