@@ -139,3 +139,17 @@ def test_emoji_shortcodes_are_the_emoji(render) -> None:
 def test_backslash_escapes_any_punctuation_as_on_github(render) -> None:
     html = render(r"Coverage 85\% for \$5 at \<learn.inside.dtu.dk\>, \_kept\_ and `a\%b`")
     assert "85% for $5 at &lt;learn.inside.dtu.dk&gt;, _kept_ and <code>a\\%b</code>" in html
+
+
+def test_backslash_at_a_lines_end_breaks_it(render) -> None:
+    assert render("Alice\\\nBob\\\nCarol") == "<p>Alice<br>\nBob<br>\nCarol</p>"
+    assert "Done\\" in render("Done\\")  # nothing below it: kept
+
+
+def test_an_unclosed_fence_runs_to_the_end(render) -> None:
+    html = render("Tree:\n\n```\n/project\n## not a heading")
+    assert tags(html) == ["p", "pre"] and "## not a heading" in html and "```" not in html
+
+
+def test_hash_at_an_items_start_is_text(render) -> None:
+    assert tags(render("- #1 item\n- #tag")) == ["ul", "li", "li"]

@@ -10,7 +10,9 @@ whose block rules differ exactly where reports often lean on GitHub's:
 - `#word` (no space after the `#`) is text, not a heading;
 - `<repo_url>` or `<gcr.io/project/image>` is text: neither is an HTML tag (a tag's name holds letters,
   digits and `-` only) nor a link, so nothing may drop it as a tag;
-- a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them).
+- a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them), and one
+  ending a line breaks the line;
+- a code fence left open runs to the end.
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
 rest, fenced code included, as it is. Text in, text out.
@@ -35,6 +37,7 @@ _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 # `\%`, `\<`: GitHub takes a backslash before any ASCII punctuation as an escape; Python-Markdown only
 # before its own few (which are left to it)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_HARD_BREAK = re.compile(r"(?<!\\)\\$")
 _PYTHON_MARKDOWN_ESCAPES = set("\\`*_{}[]()>#+-.!|~")
 _DELIMITER_ROW = re.compile(r"^[ ]{0,3}\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
 
@@ -97,6 +100,7 @@ def as_github(text: str) -> str:
             else:
                 item = None  # `2)` inside a paragraph is text
         if item is not None:
+            line = line[: item.end()] + _HASH_TEXT.sub(r"\1\\\2", line[item.end() :])
             outer = items[0] if items else None
             line = _nest(line, item, items)
             # a list right below a line of text; or a list of the other kind (numbered after bullets) right
@@ -121,9 +125,13 @@ def as_github(text: str) -> str:
             line = _HASH_TEXT.sub(r"\1\\\2", line)
         if "\\" in line:
             line = _outside_code(line, lambda part: _ESCAPE.sub(_unescape, part))
+            if _HARD_BREAK.search(line) and k + 1 < len(lines) and _split_quote(lines[k + 1])[1].strip():
+                line = line[:-1] + "  "  # `\` ending a line breaks it; Python-Markdown's way is two spaces
         if "<" in line:
             line = _outside_code(line, lambda part: _ANGLED.sub(_not_html, part))
         out.append(prefix + line)
+    if fence is not None:  # an unclosed fence runs to the end of the answer, as on GitHub
+        out.append(fence.prefix + " " * (0 if fence.strip else fence.indent) + fence.run)
     return "\n".join(out)
 
 
