@@ -81,7 +81,7 @@ def as_github(text: str) -> str:
         after_fence = False
         if opening := _opens(line):
             indent = len(opening.group(1))
-            listed = (bool(items) and indent > 0) or _item(prev) is not None or indent > 3
+            listed = (bool(items) and indent > 0) or _is_item(prev) or indent > 3
             fence = _Fence(prefix, opening.group(2), indent, strip=not listed)
             if not listed:
                 if prev.strip():
@@ -94,7 +94,7 @@ def as_github(text: str) -> str:
             continue
         item = _item(line)
         if item is not None and item.group(2).endswith(")"):
-            if not prev.strip() or _item(prev) is not None or item.group(2) == "1)":
+            if not prev.strip() or _is_item(prev) or item.group(2) == "1)":
                 line = f"{item.group(1)}{item.group(2)[:-1]}.{line[item.end(2) :]}"
                 item = _item(line)
             else:
