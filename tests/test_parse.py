@@ -382,7 +382,8 @@ def test_deleted_checklist(registry: Registry) -> None:
     [("* [X]", True), ("* []", False), ("- [x]", True), ("*[x]", True), ("* [-]", False), ("* [(X)]", True),
      ("* [50%]", False), ("*", False), ("[x]", True), ("1. [x]", True), ("2) [ ]", False), ("- ✅", True),
      ("- ✔️", True), ("* ❌", False), ("- ☐", False), ("* [ok]", True), ("* [Done]", True), ("* [yes]", True),
-     ("* [v]", True), ("* [*]", True), ("* [×]", True), ("* [☒]", True), ("* [?]", False), ("* [no]", False)],
+     ("* [v]", True), ("* [*]", True), ("* [×]", True), ("* [☒]", True), ("* [?]", False), ("* [no]", False),
+     ("* [not applicable]", False)],
 )  # fmt: skip
 def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
     template = registry.template("2026-january")
@@ -644,6 +645,9 @@ def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
         ("{ans}\n\n\u2014\n\nMore.", "{ans}\n\n\n\nMore."),
         ("---\n{ans}\n---\n\nA note after it.", "{ans}\n\n\nA note after it."),
         ("{ans}\n\n--- {ans} ---", "{ans}\n\n{ans}"),
+        ("--- question 18 fill here ---\n\n> Answer:\n> {ans}", "{ans}"),
+        ("> Answer: {ans}", "{ans}"),
+        ("{ans}\n> *and even if we were then...*", "{ans}"),
         ("Short.\n\n--- {ans}\nmore ---", "Short.\n\n{ans}\nmore"),
     ],
     ids=[
@@ -653,6 +657,9 @@ def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
         "lone-em-dash",
         "closed-then-note",
         "typed-twice",
+        "quoted-label-below-placeholder",
+        "quoted-label-inline",
+        "example-line-after",
         "opened-late",
     ],
 )
@@ -671,3 +678,14 @@ def test_checklist_legend_is_no_item(registry: Registry) -> None:
     report = parse(registry, text)
     assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
     assert not any(e.checked for e in report.checklist)
+
+
+def test_members_without_a_study_number_are_noted(registry: Registry) -> None:
+    q2 = "s111111, s222222, Alice, Bob"
+    report = parse(registry, report_text(registry, q2=q2))
+    assert report.students == ["s111111", "s222222"]
+    assert [p.message for p in report.answer(2).problems] == ["no study number for 'Alice', 'Bob'"]  # type: ignore[union-attr]
+
+
+def test_group_number_written_as_a_quote(registry: Registry) -> None:
+    assert parse(registry, report_text(registry, q1="> Group 7")).group_number_text == "Group 7"

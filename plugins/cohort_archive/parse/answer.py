@@ -25,7 +25,10 @@ _OPENING = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*)$")
 _DASH_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
 # `` ` ` ``: the empty code spans a Word export leaves on empty lines and at the start of lines
-_LABEL = re.compile(r"^[ \t]*(?:\*\*|__)?answer[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*)$", re.I)
+_QUOTED = re.compile(r"^[ \t]*>[ \t]?")
+_LABEL = re.compile(r"^[ \t>]*(?:\*\*|__)?answer[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*)$", re.I)
+# a line of the template's example left below the answer: in italics, with the examples' `...` gaps
+_EXAMPLE_TAIL = re.compile(r"^[ \t>]*([*_])(?=.*(?:\.\.\.|…)).*\1[\s.]*$")
 _EMPTY_CODE = re.compile(r"^([ \t]*)(?:(?<!`)`[ \t]+`(?!`)[ \t]*)+")
 _RULE = re.compile(r"^[ \t]{0,3}\\?([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
@@ -67,7 +70,12 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     while kept:  # the next section's intro and heading (when not a heading MkDocs knows), a separator
         if (start := _section_intro(kept)) is not None:
             kept = trim_blank_lines(kept[:start])
-        elif _RULE.match(kept[-1]) or kept[-1].strip() == ">" or _is_section_heading(kept[-1], sections):
+        elif (
+            _RULE.match(kept[-1])
+            or kept[-1].strip() == ">"
+            or _is_section_heading(kept[-1], sections)
+            or (len(kept) > 1 and _EXAMPLE_TAIL.match(kept[-1]))
+        ):
             kept = trim_blank_lines(kept[:-1])
         else:
             break
@@ -125,9 +133,15 @@ def demote_headings(text: str) -> str:
 
 def _without_label(lines: list[str]) -> list[str]:
     """The lines without the template's `Answer:` label typed again above the answer (`Answer: 142`)."""
-    if lines and ":" in lines[0] and (m := _LABEL.match(lines[0])):
-        return [m.group(1), *lines[1:]] if m.group(1).strip() else lines[1:]
-    return lines
+    if not (lines and ":" in lines[0] and (m := _LABEL.match(lines[0]))):
+        return lines
+    rest = lines[1:]
+    if (
+        lines[0].lstrip().startswith(">")
+    ):  # `> Answer:` and the answer in the quote below it, as in the template
+        end = next((i for i, line in enumerate(rest) if not line.lstrip().startswith(">")), len(rest))
+        rest = [_QUOTED.sub("", line, count=1) for line in rest[:end]] + rest[end:]
+    return [m.group(1), *rest] if m.group(1).strip() else rest
 
 
 def _without_empty_code(line: str) -> str:

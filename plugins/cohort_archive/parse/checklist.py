@@ -9,14 +9,15 @@ from cohort_archive.registry.detect import align_hits
 from cohort_archive.registry.document import Document
 from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
-# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `1. [x]`, or a bare `[x]`; or a
+# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`, or a
+# bare `[x]`; or a
 # bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding x/X/×/✓/✔/✅/☑/☒, a star, or a word
 # saying so (`[ok]`, `[done]`, `[yes]`, `[v]`) is ticked; anything else (`-`, `~`, `%`: partly done; `?`;
 # ❌) is not.
 _MARK = r"(?:[*+-]|\d{1,3}[.)])"
 _SYMBOLS = "✅✔✓☑❌✗✘☐⬜🔲"
 _ITEM = re.compile(
-    rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(.+)$"
+    rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}}|[A-Za-z/ .-]{{6,20}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(.+)$"
 )
 _TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|v|\*)\s*$", re.I)
 _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")

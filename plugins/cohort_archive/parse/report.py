@@ -14,6 +14,8 @@ from cohort_archive.registry.document import Document, code_mask, without_commen
 from cohort_archive.registry.load import Registry
 
 _IMG_TAG = re.compile(r"<img\b", re.I)
+_QUOTE_MARK = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+_ENTRY_SPLIT = re.compile(r"[,;\n]|\band\b|<br\s*/?>", re.I)
 _STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{4,8}(?!\d)")  # DTU's are s + 6 digits; kept as written
 # with the `s`, or a number of 6-8 digits written without it (or another university's), in order
 _STUDENTS = re.compile(rf"{_STUDENT.pattern}|(?<![\w.,/:-])\d{{6,8}}(?![\w.,/:-]?\d)")
@@ -62,10 +64,13 @@ def parse_report(
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
-    group_text = " ".join(q1.markdown.split()) if q1 and q1.answered else ""
+    group_text = " ".join(_QUOTE_MARK.sub("", q1.markdown).split()) if q1 and q1.answered else ""
     students = _students(q2.markdown) if q2 else []
     if q2 and (odd := [s for s in students if s.startswith("s") and len(s) != 7]):
         message = f"{', '.join(odd)}: not a DTU study number (s and 6 digits); shown as written"
+        q2.problems.append(Problem(f"Q{q2.number}", message, severity="info"))
+    if q2 and students and (names := _without_number(q2.markdown)):
+        message = f"no study number for {', '.join(repr(n) for n in names[:5])}"
         q2.problems.append(Problem(f"Q{q2.number}", message, severity="info"))
     return Report(
         template=template.id,
@@ -93,6 +98,12 @@ def _img_tags(text: str) -> int:
     return sum(
         len(_IMG_TAG.findall(line)) for line, code in zip(lines, code_mask(lines), strict=True) if not code
     )
+
+
+def _without_number(text: str) -> list[str]:
+    """The entries of a Q2 list (split at commas, semicolons, lines and "and") that hold no study number."""
+    entries = (e.strip(" \t*_>-.") for e in _ENTRY_SPLIT.split(_QUOTE_MARK.sub("", text)))
+    return [e for e in entries if e and not _STUDENTS.search(e) and any(c.isalpha() for c in e)]
 
 
 def _students(text: str) -> list[str]:
