@@ -211,6 +211,11 @@ def test_headings_inside_answers_are_demoted(registry: Registry) -> None:
     assert all(a.answered for a in report.answers)
 
 
+def test_demote_headings_leaves_pre_blocks() -> None:
+    text = "Coverage:\n\n<pre>\nfile   cover\n-------------\ntotal  70%\n</pre>"
+    assert demote_headings(text) == text
+
+
 def test_demote_headings_html() -> None:
     assert demote_headings("<h2>Title</h2>") == "<h5>Title</h5>"
     assert demote_headings("text\n---") == "##### text\n"
@@ -383,7 +388,7 @@ def test_deleted_checklist(registry: Registry) -> None:
      ("* [50%]", False), ("*", False), ("[x]", True), ("1. [x]", True), ("2) [ ]", False), ("- ✅", True),
      ("- ✔️", True), ("* ❌", False), ("- ☐", False), ("* [ok]", True), ("* [Done]", True), ("* [yes]", True),
      ("* [v]", True), ("* [*]", True), ("* [×]", True), ("* [☒]", True), ("* [?]", False), ("* [no]", False),
-     ("* [not applicable]", False)],
+     ("* [not applicable]", False), ("* [Y]", True)],
 )  # fmt: skip
 def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
     template = registry.template("2026-january")
@@ -649,6 +654,9 @@ def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
         ("> Answer: {ans}", "{ans}"),
         ("{ans}\n> *and even if we were then...*", "{ans}"),
         ("Short.\n\n--- {ans}\nmore ---", "Short.\n\n{ans}\nmore"),
+        ("--- Answer:\n{ans} ---", "{ans}"),
+        ("> Answer: {ans}\n\n--- question 18 fill here ---\n\n> Answer:\n> More.", "{ans}\n\n\n> More."),
+        ("--- question 18 fill here --- {ans}", "{ans}"),
     ],
     ids=[
         "label-again",
@@ -661,6 +669,9 @@ def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
         "quoted-label-inline",
         "example-line-after",
         "opened-late",
+        "label-inside-wrapper",
+        "second-quoted-label",
+        "answer-after-placeholder-on-its-line",
     ],
 )
 def test_template_matter_typed_into_the_answer_is_left_out(
@@ -685,6 +696,27 @@ def test_members_without_a_study_number_are_noted(registry: Registry) -> None:
     report = parse(registry, report_text(registry, q2=q2))
     assert report.students == ["s111111", "s222222"]
     assert [p.message for p in report.answer(2).problems] == ["no study number for 'Alice', 'Bob'"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "q2",
+    [
+        "Alice Example: &emsp;&emsp; 12345678\nBob Sample: &emsp; 23456789",
+        "Study numbers:\n- s111111\n- s222222",
+        "s111111, s222222, sXXXXXX",
+    ],
+    ids=["entities", "label-line", "template-placeholder"],
+)
+def test_q2_without_false_no_number_notes(registry: Registry, q2: str) -> None:
+    q = parse(registry, report_text(registry, q2=q2)).answer(2)
+    assert q and not [p for p in q.problems if "no study number" in p.message]
+
+
+def test_name_beside_the_placeholder_of_an_image_question(registry: Registry) -> None:
+    number = next(q.number for q in registry.template("2025-january").questions if q.limits.min_images)
+    text = report_text(registry, **{f"q{number}": f"Alice\n\n--- question {number} fill here ---"})
+    a = parse(registry, text).answer(number)
+    assert a and not a.answered
 
 
 def test_group_number_written_as_a_quote(registry: Registry) -> None:

@@ -17,6 +17,11 @@ PLACEHOLDER = re.compile(
     rf"[ \t]*(?:{_DASHES})?[ \t]*[`*_]*[ \t]*$",
     re.I,
 )
+# the placeholder, with its dashes, opening a line whose rest is the group's
+_PLACEHOLDER_HEAD = re.compile(
+    rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*{_DASHES}[`*_]*[ \t]+(\S.*)$",
+    re.I,
+)
 # the placeholder's dashes left around an answer; as editors export them also `\---` and `—`
 _WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+(?:\\?-+)?)"
 _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
@@ -26,6 +31,9 @@ _DASH_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
 # `` ` ` ``: the empty code spans a Word export leaves on empty lines and at the start of lines
 _QUOTED = re.compile(r"^[ \t]*>[ \t]?")
+_BARE_LABEL = re.compile(
+    r"^[ \t>]*(?:\*\*|__)?answer[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*$", re.I
+)
 _LABEL = re.compile(r"^[ \t>]*(?:\*\*|__)?answer[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*)$", re.I)
 # a line of the template's example left below the answer: in italics, with the examples' `...` gaps
 _EXAMPLE_TAIL = re.compile(r"^[ \t>]*([*_])(?=.*(?:\.\.\.|…)).*\1[\s.]*$")
@@ -59,8 +67,14 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     section names) has it; a rule `---`, `***`), and `--- ... ---` wrapper dashes around the whole
     answer; removes indentation common to all lines.
     """
-    kept = [line for line in lines if "fill" not in line.lower() or not PLACEHOLDER.match(line)]
-    placeholder = len(kept) < len(lines)
+    kept, placeholder = [], False
+    for line in lines:
+        if "fill" in line.lower() and (PLACEHOLDER.match(line) or (head := _PLACEHOLDER_HEAD.match(line))):
+            placeholder = True
+            if not PLACEHOLDER.match(line):  # a note or the answer after the placeholder, on its line
+                kept.append(head.group(1))  # type: ignore[union-attr]
+            continue
+        kept.append(line)
     kept = [_without_empty_code(line) if "`" in line else line for line in kept]
     kept = ["" if "\u2014" in line and _DASH_LINE.match(line) else line for line in kept]  # a lone `—`
     kept = _without_label(trim_blank_lines(kept))
@@ -79,7 +93,7 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
             kept = trim_blank_lines(kept[:-1])
         else:
             break
-    text = _dedent(_unwrap(kept))  # answers indented as a whole were meant as prose
+    text = _dedent(_without_label(_unwrap(kept)))  # answers indented as a whole were meant as prose
     return text, placeholder and bool(text.strip())
 
 
@@ -109,7 +123,7 @@ def demote_headings(text: str) -> str:
     The page's own structure (report, section, question) then stays intact; fenced code is untouched.
     """
     lines = text.split("\n")
-    code = code_mask(lines)
+    code = _with_pre(lines, code_mask(lines))
     for i, line in enumerate(lines):
         if code[i]:
             continue
@@ -133,6 +147,9 @@ def demote_headings(text: str) -> str:
 
 def _without_label(lines: list[str]) -> list[str]:
     """The lines without the template's `Answer:` label typed again above the answer (`Answer: 142`)."""
+    lines = [
+        line for k, line in enumerate(lines) if not (k and _BARE_LABEL.match(line))
+    ]  # again, further down
     if not (lines and ":" in lines[0] and (m := _LABEL.match(lines[0]))):
         return lines
     rest = lines[1:]
@@ -148,6 +165,21 @@ def _without_empty_code(line: str) -> str:
     """The line without the empty code spans at its start (a line of nothing else becomes blank)."""
     rest = _EMPTY_CODE.sub(r"\1", line)
     return rest if rest.strip() else ""
+
+
+def _with_pre(lines: list[str], code: list[bool]) -> list[bool]:
+    """The code mask with the lines of HTML `<pre>` blocks added (their text is shown as it is)."""
+    if not any("<pre" in line.lower() for line in lines):
+        return code
+    out, inside = list(code), False
+    for i, line in enumerate(lines):
+        low = line.lower()
+        if not code[i] and "<pre" in low:
+            inside = True
+        out[i] = out[i] or inside
+        if inside and "</pre>" in low:
+            inside = False
+    return out
 
 
 def _dedent(lines: list[str]) -> str:

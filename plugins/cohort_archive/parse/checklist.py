@@ -12,14 +12,14 @@ from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 # `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`, or a
 # bare `[x]`; or a
 # bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding x/X/×/✓/✔/✅/☑/☒, a star, or a word
-# saying so (`[ok]`, `[done]`, `[yes]`, `[v]`) is ticked; anything else (`-`, `~`, `%`: partly done; `?`;
+# saying so (`[ok]`, `[done]`, `[yes]`, `[Y]`, `[v]`) is ticked; anything else (`-`, `~`, `%`: partly done; `?`;
 # ❌) is not.
 _MARK = r"(?:[*+-]|\d{1,3}[.)])"
 _SYMBOLS = "✅✔✓☑❌✗✘☐⬜🔲"
 _ITEM = re.compile(
     rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}}|[A-Za-z/ .-]{{6,20}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(.+)$"
 )
-_TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|v|\*)\s*$", re.I)
+_TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|y|v|\*)\s*$", re.I)
 _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
 _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`

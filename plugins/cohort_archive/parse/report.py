@@ -15,6 +15,8 @@ from cohort_archive.registry.load import Registry
 
 _IMG_TAG = re.compile(r"<img\b", re.I)
 _QUOTE_MARK = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+_ENTITY = re.compile(r"&#?\w+;")
+_TEMPLATE_NUMBER = re.compile(r"s?x{4,}", re.I)
 _ENTRY_SPLIT = re.compile(r"[,;\n]|\band\b|<br\s*/?>", re.I)
 _STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{4,8}(?!\d)")  # DTU's are s + 6 digits; kept as written
 # with the `s`, or a number of 6-8 digits written without it (or another university's), in order
@@ -87,9 +89,10 @@ def parse_report(
 
 def _only_a_name(text: str, spec: QuestionSpec) -> bool:
     """Whether the text left beside a placeholder is a word or three (who is to write the answer, a note)
-    where the question asks for a written answer (at least 50 words at the most)."""
+    where the question asks for a written answer (at least 50 words at the most) or a figure."""
     most = spec.limits.max_words or spec.limits.min_words or 0
-    return most >= 50 and len(text.split()) <= 3 and "![" not in text and "<img" not in text.lower()
+    wants = most >= 50 or bool(spec.limits.min_images)  # prose, or a figure
+    return wants and len(text.split()) <= 3 and "![" not in text and "<img" not in text.lower()
 
 
 def _img_tags(text: str) -> int:
@@ -101,9 +104,19 @@ def _img_tags(text: str) -> int:
 
 
 def _without_number(text: str) -> list[str]:
-    """The entries of a Q2 list (split at commas, semicolons, lines and "and") that hold no study number."""
-    entries = (e.strip(" \t*_>-.") for e in _ENTRY_SPLIT.split(_QUOTE_MARK.sub("", text)))
-    return [e for e in entries if e and not _STUDENTS.search(e) and any(c.isalpha() for c in e)]
+    """The entries of a Q2 list (split at commas, semicolons, lines and "and") that hold no study number;
+    not a label over the list (`Study numbers:`), nor the template's `sXXXXXX`."""
+    text = _ENTITY.sub(" ", _QUOTE_MARK.sub("", text))
+    entries = [e.strip(" \t*_>-.\\") for e in _ENTRY_SPLIT.split(text)]
+    entries = [e for e in entries if e]
+    if entries and entries[0].endswith(":"):
+        entries = entries[1:]
+    entries = [e.rstrip(" :*_") for e in entries]
+    return [
+        e
+        for e in entries
+        if e and not _STUDENTS.search(e) and not _TEMPLATE_NUMBER.fullmatch(e) and any(c.isalpha() for c in e)
+    ]
 
 
 def _students(text: str) -> list[str]:
