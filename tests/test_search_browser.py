@@ -269,6 +269,28 @@ def test_a_word_one_cohort_used_finds_its_answer_alone(demo_site: Path, chromium
             assert len(facet_counts(page, "cohort")) == 4, q
 
 
+def test_hits_come_from_the_answers_words_alone(demo_site: Path, chromium) -> None:
+    """An answer's group, number and question title are not its words: "group" or a group's number finds
+    only answers that say it, and a cohort whose best hit is such an answer is not dropped as a fallback."""
+    with serve_site(demo_site) as base:
+        page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(base + "search/")
+        hits = page.evaluate(
+            """async () => {
+              const found = await window.CohortArchiveSearch.search("group", {}, 400);
+              return found.results.map((d) => [d.url, d.content]);
+            }"""
+        )
+        assert hits and all(re.search(r"\bgroup", text, re.I) for _, text in hits), hits[:3]
+        # the hit is named from its filters and anchor, as the record's title used to name it
+        page.goto(base + "search/?q=toadstool")
+        wait_status(page, r"^1 result for")
+        entry = next(e for e in phrases() if e["phrase"].startswith("toadstool"))
+        where = page.locator(".ca-hit__where").first.inner_text()
+        title = page.locator(".ca-hit__title").first.inner_text()
+        assert where.endswith(f"Group {entry['group']}") and title.startswith(f"Q{entry['question']} · ")
+
+
 def test_hand_written_pages_are_searchable(demo_site: Path, chromium) -> None:
     about = (REPO / "docs" / "about.md").read_text(encoding="utf-8")
     assert "sanitised" in about

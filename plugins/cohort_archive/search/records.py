@@ -1,7 +1,10 @@
 """What goes into the search index: one record per answered answer, built from the Archive model.
 
 Pure functions (no MkDocs, no Pagefind): the indexer hands the records to Pagefind as custom records,
-the browser tests and the UI rely on the filter names and meta keys defined here.
+the browser tests and the UI rely on the filter names defined here. An answer's record holds its own words
+only: Pagefind indexes meta values too, and a title such as "Group 12 · Q5 Code structure" made every answer
+of group 12 or of Q5 a hit for "group", "12" or "structure". The UI names a hit from its filters and the
+`#q<n>` anchor of its URL (search.js, `aboutOf`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ class SearchRecord:
 
     url: str  # site-root-relative with a leading "/", e.g. "/2025-january/groups/17/#q24"
     content: str  # plain text that is indexed and shown in excerpts
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)  # (searchable: empty for answers, see above)
     filters: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -54,19 +57,13 @@ def _group_records(
     url = page_url(urls.group(cohort.id, group.number))
     if url is None:
         return []
-    base = {
-        "cohort": cohort.settings.title,
-        "cohort_id": cohort.id,
-        "group": str(group.number),
-    }
     filters = {COHORT: [cohort.id], GROUP: [group_value(cohort.id, group.number)]}
     template = archive.registry.templates.get(report.template) if report.template else None
     if template is None:
         text = to_text(rendered.free_form or "")
         if not text:
             return []
-        meta = {**base, "kind": "report", "title": f"Group {group.number} · Report"}
-        return [SearchRecord(f"/{url}", text, meta, dict(filters))]
+        return [SearchRecord(f"/{url}", text, {}, dict(filters))]
     out = []
     for answer in sorted(report.answers, key=lambda a: a.number):
         if not answer.answered or answer.question in GROUP_INFO:
@@ -74,21 +71,11 @@ def _group_records(
         text = to_text(rendered.answers.get(answer.number, ""))
         if not text:
             continue
-        spec = template.question(answer.number)
-        title = spec.title if spec else f"Question {answer.number}"
-        meta = {
-            **base,
-            "kind": "answer",
-            "title": f"Group {group.number} · Q{answer.number} {title}",
-            "question": title,
-            "question_id": answer.question,
-            "number": str(answer.number),
-        }
         record_filters = {**filters, QUESTION: [answer.question]}
         if within := _within(answer):
             record_filters[WITHIN] = within
         anchor = urls.question_anchor(answer.number)
-        out.append(SearchRecord(f"/{url}#{anchor}", text, meta, record_filters))
+        out.append(SearchRecord(f"/{url}#{anchor}", text, {}, record_filters))
     return out
 
 

@@ -63,6 +63,7 @@
   // same index chunks, so no extra download). Hits that only Pagefind's fallback found are left out (below).
   async function search(q, filters) {
     const pagefind = await engine();
+    await labels(); // hits are labelled from it (where, heading)
     const options = { filters: filters || {} };
     const term = q && q.trim() ? q.trim() : null;
     const found = await pagefind.search(term, options);
@@ -153,7 +154,7 @@
               const data = await r.data();
               if (matchesEvery(data, terms)) return;
               out.bundles.add(key);
-              const cohort = data.meta && data.meta.cohort_id;
+              const cohort = aboutOf(data).cohort;
               const entry = listed.find((b) => (cohort ? (b.cohorts || []).includes(cohort) : !b.path));
               for (const c of (entry && entry.cohorts) || (cohort ? [cohort] : [])) out.cohorts.add(c);
             }),
@@ -186,11 +187,14 @@
     },
   };
 
+  let labelsNow = {}; // the facet labels once loaded (hits are labelled with them)
+
   function labels() {
     if (!labelsPromise) {
       labelsPromise = fetch(new URL("cohort-archive-facets.json", BUNDLE).href)
         .then((r) => (r.ok ? r.json() : {}))
-        .catch(() => ({}));
+        .catch(() => ({}))
+        .then((names) => (labelsNow = names));
     }
     return labelsPromise;
   }
@@ -236,19 +240,32 @@
     }
   }
 
+  // An answer's record holds no words but its own (a title would match every answer of a group or a
+  // question): what it is comes from its filters and its URL's `#q<n>` anchor, named by the facet labels.
+  function aboutOf(data) {
+    const filters = data.filters || {};
+    const group = (filters.group || [])[0] || "";
+    const number = /#q(\d+)$/.exec(String(data.url || ""));
+    return {
+      cohort: (filters.cohort || [])[0] || null,
+      group: group.slice(group.lastIndexOf("/") + 1),
+      question: (filters.question || [])[0] || null,
+      number: number ? number[1] : null,
+    };
+  }
+
   function where(data) {
-    const meta = data.meta || {};
-    if (meta.kind === "answer" || meta.kind === "report") {
-      return [meta.cohort, "Group " + meta.group].filter(Boolean).join(" \u203a ");
-    }
-    return "Page";
+    const about = aboutOf(data);
+    if (!about.cohort) return "Page";
+    const cohort = (labelsNow.cohort || {})[about.cohort] || about.cohort;
+    return [cohort, "Group " + about.group].join(" \u203a ");
   }
 
   function heading(data) {
-    const meta = data.meta || {};
-    if (meta.kind === "answer") return "Q" + meta.number + " \u00b7 " + meta.question;
-    if (meta.kind === "report") return "Report (no template)";
-    return meta.title || data.url;
+    const about = aboutOf(data);
+    if (!about.cohort) return (data.meta && data.meta.title) || data.url;
+    if (!about.number) return "Report (no template)";
+    return "Q" + about.number + " \u00b7 " + ((labelsNow.question || {})[about.question] || about.question);
   }
 
   // ---------------------------------------------------------------------------------------------
