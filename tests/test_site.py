@@ -142,12 +142,14 @@ def test_demo_group_page_has_anchors_meta_and_problems(demo_site: Path) -> None:
 def test_long_problem_lists_fold_and_link_to_their_answers() -> None:
     few = [Problem("Q3", "unanswered", "1/2", "info"), Problem("reports/README.md", "front matter <b>")]
     html = problems_admonition(few, links={"Q3": "#q3"})
-    assert html.startswith('<div class="admonition warning">') and "2 problems found" in html
+    assert html.startswith('<div class="admonition warning">') and "1 problem and 1 note" in html
     assert '<a href="#q3"><strong>Q3</strong></a>: unanswered' in html
     assert "<strong>reports/README.md</strong>: front matter &lt;b&gt;" in html
     many = few * 3
     html = problems_admonition(many)
-    assert html.startswith('<details class="warning"><summary>6 problems found</summary>')
+    assert html.startswith('<details class="warning"><summary>3 problems and 3 notes</summary>')
+    notes = problems_admonition([Problem("Q3", "template chosen by the hint", severity="info")])
+    assert notes.startswith('<div class="admonition note"><p class="admonition-title">1 note</p>')
     assert problems_admonition([*many, Problem("Q1", "x", severity="error")]).startswith(
         '<details class="danger">'
     )

@@ -111,16 +111,20 @@ def build_checklist(cohort: Cohort, registry: Registry) -> PageSpec:
         for mod in mods:
             by_module.setdefault(mod, set()).add(key)
     page.heading(2, "Module adoption", "module-adoption")
+    if not by_module:  # the 2023/2024 checklists tag no module
+        page.html("<p>This checklist names no course modules; the items below show what groups did.</p>")
     bars = []
     for mod in sorted(by_module, key=lambda m: int(m[1:]) if m[1:].isdigit() else 999):
         n = sum(1 for g in reports if ticked[g.snapshot.key] & by_module[mod])
         pct = round(100 * n / len(reports))
+        what = "; ".join(items[key] for key in by_module[mod])  # the module is named by its items
         bars.append(
-            f'<div class="ca-bar"><span class="ca-bar-label">{h(mod)}</span>'
+            f'<div class="ca-bar"><span class="ca-bar-label" title="{h(what)}">{h(mod)}</span>'
             f'<span class="ca-bar-track"><span class="ca-bar-fill" style="width:{pct}%"></span></span>'
             f'<span class="ca-bar-value">{pct} % ({n})</span></div>'
         )
-    page.html('<div class="ca-bars">' + "".join(bars) + "</div>")
+    if bars:
+        page.html('<div class="ca-bars">' + "".join(bars) + "</div>")
     page.heading(2, "Items", "items")
     head = "".join(f"<th>{page_link(urls.group(cohort.id, g.number), str(g.number))}</th>" for g in reports)
     rows = []

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from markdown.extensions.toc import slugify, unique
 
-from ..model import Group, Problem
+from ..model import Group, Problem, counted
 from ..parse.checklist import item_label
 
 GROUP_INFO = frozenset({"group-number", "student-numbers"})  # shown as group information, not as answers
@@ -116,8 +116,13 @@ def problems_admonition(
     """
     if not problems:
         return ""
-    kind = "danger" if any(p.severity == "error" for p in problems) else "warning"
-    title = title or f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found"
+    serious = [p for p in problems if p.severity != "info"]
+    kind = "danger" if any(p.severity == "error" for p in problems) else "warning" if serious else "note"
+    if title is None:  # notes (e.g. which of two identical templates was chosen) are not problems
+        notes = len(problems) - len(serious)
+        parts = [counted(len(serious), "problem")] if serious else []
+        parts += [counted(notes, "note")] if notes else []
+        title = " and ".join(parts) + (" found" if serious and not notes else "")
     links = links or {}
 
     def where(p: Problem) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..pages import urls
 
 _ARTICLE = re.compile(r"<article\b[^>]*>", re.IGNORECASE)
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 PAGE_MARK = '<span data-pagefind-meta="kind:page" hidden></span>'
 
 
@@ -37,5 +38,7 @@ def hand_written_pages(
 
 
 def mark_page(html: str) -> str:
-    """Tag a built page's article so search results can tell pages from answers (`meta.kind`)."""
+    """Tag a built page's article so search results can tell pages from answers (`meta.kind`); its tables
+    are left out of the index (Pagefind runs their cells together: "CohortGroupsWith report")."""
+    html = _TABLE.sub("<table data-pagefind-ignore", html)
     return _ARTICLE.sub(lambda m: m.group(0) + PAGE_MARK, html, count=1)
