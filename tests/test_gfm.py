@@ -153,3 +153,9 @@ def test_an_unclosed_fence_runs_to_the_end(render) -> None:
 
 def test_hash_at_an_items_start_is_text(render) -> None:
     assert tags(render("- #1 item\n- #tag")) == ["ul", "li", "li"]
+
+
+def test_a_link_with_a_space_in_its_destination_is_text(render) -> None:
+    html = render('See [here](insert link), [docs](https://example.com "The docs") and [file](a.md).')
+    assert "[here](insert link)" in html and 'href="insert link"' not in html
+    assert 'href="https://example.com"' in html and 'href="a.md"' in html

@@ -721,3 +721,16 @@ def test_name_beside_the_placeholder_of_an_image_question(registry: Registry) ->
 
 def test_group_number_written_as_a_quote(registry: Registry) -> None:
     assert parse(registry, report_text(registry, q1="> Group 7")).group_number_text == "Group 7"
+
+
+@pytest.mark.parametrize(
+    ("q1", "text"),
+    [
+        ("> Group 7", "Group 7"),
+        ("Ada\\\nBob\\\nCleo", "Ada Bob Cleo"),
+        ("Ada<br>Bob", "Ada Bob"),
+        ("_Group 7_", "Group 7"),
+    ],
+)
+def test_group_number_text_is_plain(registry: Registry, q1: str, text: str) -> None:
+    assert parse(registry, report_text(registry, q1=q1)).group_number_text == text

@@ -12,7 +12,8 @@ whose block rules differ exactly where reports often lean on GitHub's:
   digits and `-` only) nor a link, so nothing may drop it as a tag;
 - a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them), and one
   ending a line breaks the line;
-- a code fence left open runs to the end.
+- a code fence left open runs to the end;
+- `[here](insert link)` (a space in the destination, no title) is text, not a link to nowhere.
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
 rest, fenced code included, as it is. Text in, text out.
@@ -33,6 +34,9 @@ _ANGLED = re.compile(r"(?<!\]\()(?<!\]:)(?<!\]: )<([^<>\n]+)>")  # (not a link's
 # or an autolink (`<https://...>`, `<name@host>`); anything else there is text
 _TAG = re.compile(r"^(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|[!?].*)$", re.S)
 _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)$")
+# `[here](insert link)`: a destination with a space, and no title after it, is no link on GitHub
+_SPACED_LINK = re.compile(r"(?<![!\\])\[([^\]\n]*)\]\(([^()\s<>]*)[ \t]+([^()\n]*)\)")
+_LINK_TITLE = re.compile(r"^(?:\"[^\"]*\"|'[^']*')[ \t]*$")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 # `\%`, `\<`: GitHub takes a backslash before any ASCII punctuation as an escape; Python-Markdown only
 # before its own few (which are left to it)
@@ -129,6 +133,8 @@ def as_github(text: str) -> str:
                 line = line[:-1] + "  "  # `\` ending a line breaks it; Python-Markdown's way is two spaces
         if "<" in line:
             line = _outside_code(line, lambda part: _ANGLED.sub(_not_html, part))
+        if "](" in line:
+            line = _outside_code(line, lambda part: _SPACED_LINK.sub(_not_a_link, part))
         out.append(prefix + line)
     if fence is not None:  # an unclosed fence runs to the end of the answer, as on GitHub
         out.append(fence.prefix + " " * (0 if fence.strip else fence.indent) + fence.run)
@@ -203,6 +209,13 @@ def _not_html(m: re.Match[str]) -> str:
     if _TAG.match(inner) or _AUTOLINK.match(inner):
         return m.group(0)
     return f"&lt;{inner}&gt;"
+
+
+def _not_a_link(m: re.Match[str]) -> str:
+    """`[text](dest title)` as it is when the title is quoted, else shown as text, as GitHub shows it."""
+    if m.group(2) and _LINK_TITLE.match(m.group(3)):
+        return m.group(0)
+    return "\\" + m.group(0)
 
 
 def _unescape(m: re.Match[str]) -> str:

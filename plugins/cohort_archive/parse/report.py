@@ -15,6 +15,8 @@ from cohort_archive.registry.load import Registry
 
 _IMG_TAG = re.compile(r"<img\b", re.I)
 _QUOTE_MARK = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+_BREAK = re.compile(r"<br\s*/?>|\\$", re.I | re.M)
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
 _ENTITY = re.compile(r"&#?\w+;")
 _TEMPLATE_NUMBER = re.compile(r"s?x{4,}", re.I)
 _ENTRY_SPLIT = re.compile(r"[,;\n]|\band\b|<br\s*/?>", re.I)
@@ -66,7 +68,7 @@ def parse_report(
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
-    group_text = " ".join(_QUOTE_MARK.sub("", q1.markdown).split()) if q1 and q1.answered else ""
+    group_text = _plain(q1.markdown) if q1 and q1.answered else ""
     students = _students(q2.markdown) if q2 else []
     if q2 and (odd := [s for s in students if s.startswith("s") and len(s) != 7]):
         message = f"{', '.join(odd)}: not a DTU study number (s and 6 digits); shown as written"
@@ -101,6 +103,13 @@ def _img_tags(text: str) -> int:
     return sum(
         len(_IMG_TAG.findall(line)) for line, code in zip(lines, code_mask(lines), strict=True) if not code
     )
+
+
+def _plain(text: str) -> str:
+    """A short answer (Q1) as one line of text: without quote markers, line breaks (`<br>`, a `\\` or
+    two spaces at a line's end) and emphasis marks."""
+    text = _BREAK.sub(" ", _QUOTE_MARK.sub("", text))
+    return " ".join(_EMPHASIS.sub("", text).split())
 
 
 def _without_number(text: str) -> list[str]:
