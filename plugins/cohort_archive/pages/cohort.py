@@ -117,7 +117,7 @@ def build_checklist(cohort: Cohort, registry: Registry) -> PageSpec:
     for mod in sorted(by_module, key=lambda m: int(m[1:]) if m[1:].isdigit() else 999):
         n = sum(1 for g in reports if ticked[g.snapshot.key] & by_module[mod])
         pct = round(100 * n / len(reports))
-        what = "; ".join(items[key] for key in by_module[mod])  # the module is named by its items
+        what = "; ".join(text for key, text in items.items() if key in by_module[mod])  # named by its items
         bars.append(
             f'<div class="ca-bar"><span class="ca-bar-label" title="{h(what)}">{h(mod)}</span>'
             f'<span class="ca-bar-track"><span class="ca-bar-fill" style="width:{pct}%"></span></span>'
