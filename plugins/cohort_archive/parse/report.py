@@ -8,21 +8,13 @@ from cohort_archive.model import Answer, Problem, QuestionSpec, Report, counted
 from cohort_archive.parse.answer import clean, count_images, count_words, demote_headings
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
+from cohort_archive.parse.group_info import group_number_text, study_number_notes, study_numbers
 from cohort_archive.parse.questions import Located, all_answer_lines, locate, section_names
 from cohort_archive.registry.detect import Hint, detect
 from cohort_archive.registry.document import Document, code_mask, without_comments
 from cohort_archive.registry.load import Registry
 
 _IMG_TAG = re.compile(r"<img\b", re.I)
-_QUOTE_MARK = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
-_BREAK = re.compile(r"<br\s*/?>|\\$", re.I | re.M)
-_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
-_ENTITY = re.compile(r"&#?\w+;")
-_TEMPLATE_NUMBER = re.compile(r"s?x{4,}", re.I)
-_ENTRY_SPLIT = re.compile(r"[,;\n]|\band\b|<br\s*/?>", re.I)
-_STUDENT = re.compile(r"(?<![A-Za-z0-9])[sS]\d{4,8}(?!\d)")  # DTU's are s + 6 digits; kept as written
-# with the `s`, or a number of 6-8 digits written without it (or another university's), in order
-_STUDENTS = re.compile(rf"{_STUDENT.pattern}|(?<![\w.,/:-])\d{{6,8}}(?![\w.,/:-]?\d)")
 _PLAIN_HEADING = re.compile(r"^\W*question\W*(\d+)\W*$", re.I)
 
 
@@ -68,14 +60,10 @@ def parse_report(
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
-    group_text = _plain(q1.markdown) if q1 and q1.answered else ""
-    students = _students(q2.markdown) if q2 else []
-    if q2 and (odd := [s for s in students if s.startswith("s") and len(s) != 7]):
-        message = f"{', '.join(odd)}: not a DTU study number (s and 6 digits); shown as written"
-        q2.problems.append(Problem(f"Q{q2.number}", message, severity="info"))
-    if q2 and students and (names := _without_number(q2.markdown)):
-        message = f"no study number for {', '.join(repr(n) for n in names[:5])}"
-        q2.problems.append(Problem(f"Q{q2.number}", message, severity="info"))
+    group_text = group_number_text(q1.markdown) if q1 and q1.answered else ""
+    students = study_numbers(q2.markdown) if q2 else []
+    if q2:
+        q2.problems += [Problem(f"Q{q2.number}", n, severity="info") for n in study_number_notes(q2.markdown)]
     return Report(
         template=template.id,
         answers=answers,
@@ -103,36 +91,6 @@ def _img_tags(text: str) -> int:
     return sum(
         len(_IMG_TAG.findall(line)) for line, code in zip(lines, code_mask(lines), strict=True) if not code
     )
-
-
-def _plain(text: str) -> str:
-    """A short answer (Q1) as one line of text: without quote markers, line breaks (`<br>`, a `\\` or
-    two spaces at a line's end) and emphasis marks."""
-    text = _BREAK.sub(" ", _QUOTE_MARK.sub("", text))
-    return " ".join(_EMPHASIS.sub("", text).split())
-
-
-def _without_number(text: str) -> list[str]:
-    """The entries of a Q2 list (split at commas, semicolons, lines and "and") that hold no study number;
-    not a label over the list (`Study numbers:`), nor the template's `sXXXXXX`."""
-    text = _ENTITY.sub(" ", _QUOTE_MARK.sub("", text))
-    entries = [e.strip(" \t*_>-.\\") for e in _ENTRY_SPLIT.split(text)]
-    entries = [e for e in entries if e]
-    if entries and entries[0].endswith(":"):
-        entries = entries[1:]
-    entries = [e.rstrip(" :*_") for e in entries]
-    return [
-        e
-        for e in entries
-        if e and not _STUDENTS.search(e) and not _TEMPLATE_NUMBER.fullmatch(e) and any(c.isalpha() for c in e)
-    ]
-
-
-def _students(text: str) -> list[str]:
-    """The study numbers of Q2, as written: DTU's `s123456` (a digit too few or many kept), and numbers of
-    6-8 digits without the `s`."""
-    found = _STUDENTS.findall(text)
-    return list(dict.fromkeys(s.lower() for s in found))
 
 
 def _answer(doc: Document, loc: Located, filler: str, sections: frozenset[str]) -> Answer:
