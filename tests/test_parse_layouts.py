@@ -187,6 +187,19 @@ def test_example_taken_out_of_the_quote_in_parts_is_no_answer(registry: Registry
     assert markdown(parse(registry, text), 6) == ans
 
 
+@pytest.mark.parametrize("version", SHAPES)
+def test_prompt_typed_again_above_the_answer_label(registry: Registry, version: str) -> None:
+    """The question typed again below the template's quote, then `Answer: ...`: only the answer."""
+    ans = answer_of(registry, version, 5)
+    prompt = registry.template(version).question(5).prompt  # type: ignore[union-attr]
+    text = filled(registry, version).replace(f"{ans}\n", f"{prompt}\n\nAnswer: {ans}\n", 1)
+    a = parse(registry, text).answer(5)
+    assert a and a.markdown == ans and a.words == len(ans.split())
+    # an answer that only mentions the word stays whole
+    own = f"Our setup.\nAnswer: it works.\n\n{ans}"
+    assert markdown(parse(registry, filled(registry, version).replace(f"{ans}\n", own + "\n", 1)), 5) == own
+
+
 def test_unquoted_prompt_then_own_italic_text_is_kept(registry: Registry) -> None:
     """Without the template's `Example:` label, italic text below an unquoted prompt is the group's."""
     text = unquoted(filled(registry, "2026-january"))

@@ -269,11 +269,25 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
         first = next((i for i, line in enumerate(after) if line.strip()), None)
         if first is not None and (m := _ANSWER.match(after[first])):  # `Answer:` outside the quote
             after = ([m.group(1)] if m.group(1).strip() else []) + after[first + 1 :]
-    answer = quoted + ([""] if quoted and after else []) + after
+    answer = _after_retyped_prompt(quoted + ([""] if quoted and after else []) + after, loc)
     if before:
         rest = trim_blank_lines(answer)
         return before + ([""] if rest else []) + rest
     return answer
+
+
+def _after_retyped_prompt(lines: list[str], loc: Located) -> list[str]:
+    """The answer after an `Answer:` label a few lines down when the text above it is the question's
+    prompt typed again (report.py, too, splits there); else the lines as they are."""
+    k = next(
+        (i for i, line in enumerate(lines[:_EXAMPLE_LINES]) if ":" in line and _ANSWER.match(line)), None
+    )
+    if not k or not any(line.strip() for line in lines[:k]):
+        return lines
+    if similarity(phrase_tokens(loc.spec.prompt), tokens("\n".join(lines[:k]))) < 0.5:
+        return lines
+    rest = _ANSWER.match(lines[k]).group(1)  # type: ignore[union-attr]
+    return ([rest] if rest.strip() else []) + lines[k + 1 :]
 
 
 def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> int | None:
