@@ -12,16 +12,12 @@ from cohort_archive.registry.text import normalise
 # dashes (`—`), the line in code or emphasis, dashes missing; also with a few words added (`fill here Bob`:
 # who is to write it)
 _DASHES = r"(?:\\?[-\u2010-\u2015])+"
+_FILL = r"^[ \t>]*[`*_]*[ \t]*{dashes}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here"  # the line's start
 PLACEHOLDER = re.compile(
-    rf"^[ \t>]*[`*_]*[ \t]*(?:{_DASHES})?[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here\b[^\n]{{0,40}}?"
-    rf"[ \t]*(?:{_DASHES})?[ \t]*[`*_]*[ \t]*$",
-    re.I,
+    _FILL.format(dashes=f"(?:{_DASHES})?") + rf"\b[^\n]{{0,40}}?[ \t]*(?:{_DASHES})?[ \t]*[`*_]*[ \t]*$", re.I
 )
 # the placeholder, with its dashes, opening a line whose rest is the group's
-_PLACEHOLDER_HEAD = re.compile(
-    rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+here[ \t]*{_DASHES}[`*_]*[ \t]+(\S.*)$",
-    re.I,
-)
+_PLACEHOLDER_HEAD = re.compile(_FILL.format(dashes=_DASHES) + rf"[ \t]*{_DASHES}[`*_]*[ \t]+(\S.*)$", re.I)
 # the placeholder's dashes left around an answer; as editors export them also `\---` and `—`
 _WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+(?:\\?-+)?)"
 _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
@@ -31,9 +27,6 @@ _DASH_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
 # `` ` ` ``: the empty code spans a Word export leaves on empty lines and at the start of lines
 _QUOTED = re.compile(r"^[ \t]*>[ \t]?")
-_BARE_LABEL = re.compile(
-    r"^[ \t>]*(?:\*\*|__)?answer[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*$", re.I
-)
 _LABEL = re.compile(r"^[ \t>]*(?:\*\*|__)?answer[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*)$", re.I)
 # a line of the template's example left below the answer: in italics, with the examples' `...` gaps
 _EXAMPLE_TAIL = re.compile(r"^[ \t>]*([*_])(?=.*(?:\.\.\.|…)).*\1[\s.]*$")
@@ -69,11 +62,16 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     """
     kept, placeholder = [], False
     for line in lines:
-        if "fill" in line.lower() and (PLACEHOLDER.match(line) or (head := _PLACEHOLDER_HEAD.match(line))):
-            placeholder = True
-            if not PLACEHOLDER.match(line):  # a note or the answer after the placeholder, on its line
-                kept.append(head.group(1))  # type: ignore[union-attr]
-            continue
+        if "fill" in line.lower():
+            if PLACEHOLDER.match(line):
+                placeholder = True
+                continue
+            if head := _PLACEHOLDER_HEAD.match(
+                line
+            ):  # a note or the answer after the placeholder, on its line
+                placeholder = True
+                kept.append(head.group(1))
+                continue
         kept.append(line)
     kept = [_without_empty_code(line) if "`" in line else line for line in kept]
     kept = ["" if "\u2014" in line and _DASH_LINE.match(line) else line for line in kept]  # a lone `—`
@@ -147,9 +145,7 @@ def demote_headings(text: str) -> str:
 
 def _without_label(lines: list[str]) -> list[str]:
     """The lines without the template's `Answer:` label typed again above the answer (`Answer: 142`)."""
-    lines = [
-        line for k, line in enumerate(lines) if not (k and _BARE_LABEL.match(line))
-    ]  # again, further down
+    lines = [line for k, line in enumerate(lines) if not (k and _bare_label(line))]  # again, further down
     if not (lines and ":" in lines[0] and (m := _LABEL.match(lines[0]))):
         return lines
     rest = lines[1:]
@@ -159,6 +155,11 @@ def _without_label(lines: list[str]) -> list[str]:
         end = next((i for i, line in enumerate(rest) if not line.lstrip().startswith(">")), len(rest))
         rest = [_QUOTED.sub("", line, count=1) for line in rest[:end]] + rest[end:]
     return [m.group(1), *rest] if m.group(1).strip() else rest
+
+
+def _bare_label(line: str) -> bool:
+    """Whether the line is an `Answer:` label with nothing after it."""
+    return ":" in line and (m := _LABEL.match(line)) is not None and not m.group(1).strip()
 
 
 def _without_empty_code(line: str) -> str:

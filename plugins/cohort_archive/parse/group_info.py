@@ -29,9 +29,9 @@ def study_numbers(markdown: str) -> list[str]:
     return list(dict.fromkeys(s.lower() for s in _STUDENTS.findall(markdown)))
 
 
-def study_number_notes(markdown: str) -> list[str]:
-    """What to tell about Q2's answer: numbers that are not DTU's form, members listed without a number."""
-    found = study_numbers(markdown)
+def study_number_notes(markdown: str, found: list[str]) -> list[str]:
+    """What to tell about Q2's answer, whose `study_numbers` are `found`: numbers that are not DTU's form,
+    members listed without a number."""
     notes = []
     if odd := [s for s in found if s.startswith("s") and len(s) != 7]:
         notes.append(f"{', '.join(odd)}: not a DTU study number (s and 6 digits); shown as written")

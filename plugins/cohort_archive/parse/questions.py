@@ -284,10 +284,15 @@ def _after_retyped_prompt(lines: list[str], loc: Located) -> list[str]:
     )
     if not k or not any(line.strip() for line in lines[:k]):
         return lines
-    if similarity(phrase_tokens(loc.spec.prompt), tokens("\n".join(lines[:k]))) < 0.5:
+    if not _is_prompt(lines[:k], loc):
         return lines
     rest = _ANSWER.match(lines[k]).group(1)  # type: ignore[union-attr]
     return ([rest] if rest.strip() else []) + lines[k + 1 :]
+
+
+def _is_prompt(lines: list[str], loc: Located) -> bool:
+    """Whether the lines are the question's prompt, typed again (or in the template's quote)."""
+    return similarity(phrase_tokens(loc.spec.prompt), tokens("\n".join(lines))) >= 0.5
 
 
 def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> int | None:
@@ -408,7 +413,6 @@ def _untemplated(inner: list[str], loc: Located) -> list[str]:
             paragraphs[-1].append(line)
         elif paragraphs[-1]:
             paragraphs.append([])
-    prompt = phrase_tokens(loc.spec.prompt)
     kept: list[str] = []
     after_example = False
     for para in paragraphs:
@@ -424,7 +428,7 @@ def _untemplated(inner: list[str], loc: Located) -> list[str]:
                 continue
         if after_example and all(_ITALIC_LINE.match(line) for line in para):
             continue
-        if similarity(prompt, tokens("\n".join(para))) >= 0.5:
+        if _is_prompt(para, loc):
             continue
         after_example = False
         kept += [*para, ""]

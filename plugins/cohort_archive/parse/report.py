@@ -63,7 +63,8 @@ def parse_report(
     group_text = group_number_text(q1.markdown) if q1 and q1.answered else ""
     students = study_numbers(q2.markdown) if q2 else []
     if q2:
-        q2.problems += [Problem(f"Q{q2.number}", n, severity="info") for n in study_number_notes(q2.markdown)]
+        notes = study_number_notes(q2.markdown, students)
+        q2.problems += [Problem(f"Q{q2.number}", n, severity="info") for n in notes]
     return Report(
         template=template.id,
         answers=answers,
