@@ -9,11 +9,10 @@ from cohort_archive.registry.detect import align_hits
 from cohort_archive.registry.document import Document
 from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
-# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`, or a
-# bare `[x]`; or a
-# bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding x/X/×/✓/✔/✅/☑/☒, a star, or a word
-# saying so (`[ok]`, `[done]`, `[yes]`, `[Y]`, `[v]`) is ticked; anything else (`-`, `~`, `%`: partly done; `?`;
-# ❌) is not.
+# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`,
+# or a bare `[x]`; or a bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding
+# x/X/×/✓/✔/✅/☑/☒, a star, or a word saying so (`[ok]`, `[done]`, `[yes]`, `[Y]`, `[v]`) is ticked;
+# anything else (`-`, `~`, `%`: partly done; `?`; ❌) is not.
 _MARK = r"(?:[*+-]|\d{1,3}[.)])"
 _SYMBOLS = "✅✔✓☑❌✗✘☐⬜🔲"
 _ITEM = re.compile(
