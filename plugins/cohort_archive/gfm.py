@@ -79,6 +79,7 @@ def as_github(text: str) -> str:
                 after_fence, fence = fence.strip, None
             continue
         prev = _split_quote(out[-1])[1] if out else ""
+        following = _split_quote(lines[k + 1])[1] if k + 1 < len(lines) else ""
         blank = prefix.rstrip()  # a blank line, inside the same quote
         if after_fence and line.strip():
             out.append(blank)  # text right below a closing fence is a paragraph of its own
@@ -121,7 +122,6 @@ def as_github(text: str) -> str:
         else:
             if not line.startswith(" ") and not prev.strip():
                 items = []  # a paragraph at the margin after a blank line: any list before has ended
-            following = _split_quote(lines[k + 1])[1] if k + 1 < len(lines) else ""
             if "|" in line and _DELIMITER_ROW.match(following):
                 if prev.strip() and "|" not in prev:
                     out.append(blank)  # a table right below a line of text
@@ -129,7 +129,7 @@ def as_github(text: str) -> str:
             line = _HASH_TEXT.sub(r"\1\\\2", line)
         if "\\" in line:
             line = _outside_code(line, lambda part: _ESCAPE.sub(_unescape, part))
-            if _HARD_BREAK.search(line) and k + 1 < len(lines) and _split_quote(lines[k + 1])[1].strip():
+            if _HARD_BREAK.search(line) and following.strip():
                 line = line[:-1] + "  "  # `\` ending a line breaks it; Python-Markdown's way is two spaces
         if "<" in line:
             line = _outside_code(line, lambda part: _ANGLED.sub(_not_html, part))
