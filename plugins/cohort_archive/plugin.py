@@ -204,10 +204,11 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
             mode=mode,
             token_env=self.config.token_env,
             url_rewrites=self._url_rewrites(),
-            # only the report: the figures it references are downloaded after parsing, while MkDocs
-            # renders (on 2 cores the fetch is CPU-bound; at 600 groups this took the cold build from
-            # 80 s to 66 s against fetching every image in reports/ with the report)
-            prefetch="report",
+            # the report and the images beside it, in one request: a second request per repository for
+            # the figures costs more (five more git processes each, on the local test "server") than the
+            # few unreferenced screenshots it would leave out; at 600 groups 106-122 CPU-s against 130-138
+            # (cgroup, two cold builds each, alternating). Figures elsewhere follow after parsing.
+            prefetch="images",
         )
         registry = self._registry()
         if self.cache is None:
@@ -255,10 +256,10 @@ class CohortArchivePlugin(BasePlugin[CohortArchiveConfig]):
     def _materialise_figures(self, directory: Path) -> dict[str, Path]:
         """Write each referenced figure once to the cache; the site hard-links it from there.
 
-        Runs while MkDocs renders. Only the report came with the fetch: the files it references are
-        downloaded here, one request per group, groups in parallel (figures already cached are skipped),
-        in a small worker process (`_in_worker`) at a lower CPU priority than MkDocs and the search
-        indexer: they are needed only after the pages.
+        Runs while MkDocs renders. The images under the report's folder came with the fetch; the files it
+        references elsewhere are downloaded here, one request per group, groups in parallel (figures already
+        cached are skipped), in a small worker process (`_in_worker`) at a lower CPU priority than MkDocs
+        and the search indexer: they are needed only after the pages.
         """
         assert self.archive is not None
         self.refused = []
