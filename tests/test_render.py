@@ -1,8 +1,9 @@
-"""Answer rendering (render.py): magiclink and emoji are skipped only where they could not have changed
-anything."""
+"""Answer rendering (render.py): Python-Markdown, magiclink and emoji are skipped only where they could not
+have changed anything."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import markdown
@@ -10,7 +11,13 @@ import pytest
 
 from cohort_archive.figures.sanitise import sanitise_html
 from cohort_archive.gfm import as_github
-from cohort_archive.render import EXTENSION_CONFIGS, EXTENSIONS, MarkdownRenderer, may_autolink
+from cohort_archive.render import (
+    EXTENSION_CONFIGS,
+    EXTENSIONS,
+    MarkdownRenderer,
+    may_autolink,
+    plain_paragraphs,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -68,3 +75,77 @@ def test_same_html_as_with_magiclink_everywhere() -> None:
     ]
     for text in [*texts, *extra]:
         assert renderer.render(text) == full(text), text[:80]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We trained on one GPU.",
+        "First paragraph.\n\nSecond one, after a blank line.\nAnd its second line.",
+        "Three blank lines\n\n\n\nbetween these.",
+        "\n\nBlank lines around it.\n\n",
+        'Quotes "like these", apostrophes, (brackets), 50% and $3 per day; fine?',
+        "Unicode élève, Ærø, 中文, 😀 and a non-breaking\u00a0space inside.",
+        "",
+    ],
+)
+def test_plain_text_skips_python_markdown(text: str) -> None:
+    assert plain_paragraphs(text) is not None
+    assert MarkdownRenderer().render(text) == full(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A *word* in italics.",
+        "snake_case_name",
+        "Two trailing spaces  \nbreak the line.",
+        " A leading space.",
+        "\u00a0A leading non-breaking space.",
+        "- a list item",
+        "1. a numbered item",
+        "2024. A year opening a line",
+        "Title\n=====",
+        "Heading\n---",
+        "+ plus list",
+        "    indented code",
+        "A\ttab.",
+        "AT&T",
+        "a < b",
+        "> quoted",
+        "# heading",
+        "a | table",
+        "see https://example.com",
+        "www.example.com",
+        "mail s123456@dtu.dk",
+        "a :rocket: launch",
+        "strike ~~this~~",
+        "back\\slash",
+        "a `code` span",
+        "a [link](x)",
+        "an image ![x](y)",
+        "Windows line\r\nend",
+        "  \nblank-looking first line",
+    ],
+)
+def test_text_with_syntax_goes_through_python_markdown(text: str) -> None:
+    assert plain_paragraphs(text) is None
+    assert MarkdownRenderer().render(text) == full(text)
+
+
+def test_plain_text_html_is_python_markdowns() -> None:
+    """Random texts over plain characters, whitespace (Unicode's too) and what opens a block: every one
+    that takes the short way gets the HTML Python-Markdown makes."""
+    rng = random.Random(20261126)
+    pieces = [
+        *"abcdefghij ABCXYZ0123456789.,;?'\"()/$%^{}=+-",
+        *["\n", "\n\n", "\n \n", "  ", "\u00a0", "\u2003", "\u2028", "\u0085", "é", "中", "😀"],
+        *["1. ", "- ", "\t", "\r"],
+    ]
+    renderer, short = MarkdownRenderer(), 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        if plain_paragraphs(as_github(text)) is not None:
+            short += 1
+            assert renderer.render(text) == full(text), repr(text)
+    assert short > 500
