@@ -691,6 +691,15 @@ def test_checklist_legend_is_no_item(registry: Registry) -> None:
     assert not any(e.checked for e in report.checklist)
 
 
+@pytest.mark.parametrize("box", ["* [ ] ", "* [x]  ", "- [ ]\t"])
+def test_an_empty_box_between_items_is_no_item(registry: Registry, box: str) -> None:
+    template = registry.template("2026-january")
+    text = render(template, {1: GROUP}, ticked=set())
+    text = text.replace("* [ ]", f"{box}\n* [ ]", 1)
+    report = parse(registry, text)
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+
+
 def test_members_without_a_study_number_are_noted(registry: Registry) -> None:
     q2 = "s111111, s222222, Alice, Bob"
     report = parse(registry, report_text(registry, q2=q2))

@@ -16,7 +16,7 @@ from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 _MARK = r"(?:[*+-]|\d{1,3}[.)])"
 _SYMBOLS = "✅✔✓☑❌✗✘☐⬜🔲"
 _ITEM = re.compile(
-    rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}}|[A-Za-z/ .-]{{6,20}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(.+)$"
+    rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}}|[A-Za-z/ .-]{{6,20}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(\S.*)$"
 )
 _TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|y|v|\*)\s*$", re.I)
 _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
