@@ -159,3 +159,21 @@ def test_a_link_with_a_space_in_its_destination_is_text(render) -> None:
     html = render('See [here](insert link), [docs](https://example.com "The docs") and [file](a.md).')
     assert "[here](insert link)" in html and 'href="insert link"' not in html
     assert 'href="https://example.com"' in html and 'href="a.md"' in html
+
+
+@pytest.mark.parametrize("tag", ["title", "textarea", "style", "script", "TEXTAREA"])
+def test_tags_githubs_tag_filter_names_are_text(render, tag: str) -> None:
+    html = render(f"Runs are named <{tag} of run> in the dashboard, which keeps them apart.")
+    assert f"&lt;{tag} of run&gt; in the dashboard, which keeps them apart." in html
+
+
+@pytest.mark.parametrize("tag", ["path", "circle", "text", "line", "use"])
+def test_an_unknown_tag_goes_and_the_words_after_it_stay(render, tag: str) -> None:
+    """An SVG element's name (`<path to picture>`) outside SVG: the sanitiser would drop what follows."""
+    html = render(f'We post it with curl -F "file=@<{tag} to picture>" and read the reply.')
+    assert html == '<p>We post it with curl -F "file=@" and read the reply.</p>'
+
+
+def test_tags_the_site_keeps_stay(render) -> None:
+    html = render("A <b>bold</b> word, a <br> break and <sup>1</sup>.")
+    assert "<b>bold</b>" in html and "<br>" in html and "<sup>1</sup>" in html

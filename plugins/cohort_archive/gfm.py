@@ -10,6 +10,8 @@ whose block rules differ exactly where reports often lean on GitHub's:
 - `#word` (no space after the `#`) is text, not a heading;
 - `<repo_url>` or `<gcr.io/project/image>` is text: neither is an HTML tag (a tag's name holds letters,
   digits and `-` only) nor a link, so nothing may drop it as a tag;
+- `<title of run>` is text too (GitHub's tag filter), and `<path to file>` goes as an unknown tag while the
+  words after it stay (the sanitiser drops what follows an SVG element such as `path`);
 - a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them), and one
   ending a line breaks the line;
 - a code fence left open runs to the end;
@@ -25,6 +27,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+from .figures.sanitise import CLEAN_CONTENT_TAGS, TAGS
+
 _QUOTE = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)(.*)$")
 _FENCE = re.compile(r"^([ ]*)(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^([ ]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
@@ -33,6 +39,14 @@ _ANGLED = re.compile(r"(?<!\]\()(?<!\]:)(?<!\]: )<([^<>\n]+)>")  # (not a link's
 # what GitHub takes for HTML in `<...>`: a tag (its name letters, digits and `-`), a comment or the like,
 # or an autolink (`<https://...>`, `<name@host>`); anything else there is text
 _TAG = re.compile(r"^(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|[!?].*)$", re.S)
+_TAG_NAME = re.compile(r"^/?([A-Za-z][A-Za-z0-9-]*)")
+# GFM's tag filter: GitHub shows these tags as text
+_FILTERED_TAGS = frozenset(
+    {"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes", "script", "plaintext"}
+)
+# tags GitHub drops while keeping the text after them, and that stay for Python-Markdown and the sanitiser
+# to treat (the sanitiser drops what follows some of the others, e.g. `<path to file>`: an SVG element)
+_LEFT_TO_THE_SANITISER = frozenset(TAGS | CLEAN_CONTENT_TAGS | set(BLOCK_LEVEL_ELEMENTS))
 _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)$")
 # `[here](insert link)`: a destination with a space, and no title after it, is no link on GitHub
 _SPACED_LINK = re.compile(r"(?<![!\\])\[([^\]\n]*)\]\(([^()\s<>]*)[ \t]+([^()\n]*)\)")
@@ -204,11 +218,31 @@ def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
 
 
 def _not_html(m: re.Match[str]) -> str:
-    """`<...>` as it is when GitHub reads it as HTML or a link, else as text (`<repo_url>`, `<gcr.io/x>`)."""
+    """`<...>` as it is when GitHub reads it as HTML or a link, else as text (`<repo_url>`, `<gcr.io/x>`).
+
+    As on GitHub, a tag its tag filter names (`<title of run>`) is text, and a tag of no HTML element the
+    site keeps (`<path to file>`) goes while the text after it stays.
+    """
     inner = m.group(1)
-    if _TAG.match(inner) or _AUTOLINK.match(inner):
+    if _AUTOLINK.match(inner):
         return m.group(0)
-    return f"&lt;{inner}&gt;"
+    if not _TAG.match(inner):
+        return f"&lt;{inner}&gt;"
+    name = _TAG_NAME.match(inner)
+    if name is None:  # a comment, `<!DOCTYPE ...>`, `<?...?>`
+        return m.group(0)
+    if name.group(1).lower() in _FILTERED_TAGS:
+        return f"&lt;{inner}&gt;"
+    if name.group(1).lower() in _LEFT_TO_THE_SANITISER or _in_url(m.string[: m.start()]):
+        return m.group(0)
+    return ""
+
+
+def _in_url(before: str) -> bool:
+    """Whether text ending in `before` is inside a URL or a link's destination (`https://x-<region>.app`):
+    there a tag is left as it was."""
+    word = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
+    return "://" in word or "www." in word or "](" in word
 
 
 def _not_a_link(m: re.Match[str]) -> str:
