@@ -177,3 +177,17 @@ def test_an_unknown_tag_goes_and_the_words_after_it_stay(render, tag: str) -> No
 def test_tags_the_site_keeps_stay(render) -> None:
     html = render("A <b>bold</b> word, a <br> break and <sup>1</sup>.")
     assert "<b>bold</b>" in html and "<br>" in html and "<sup>1</sup>" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. one\n2. two\n3. three\n\n   More about three.", ["ol", "li", "li", "li", "p", "p"]),
+        ("- one\n- two\n\n  More about two.\n\nAfter the list.", ["ul", "li", "li", "p", "p", "p"]),
+        ("- one\n  - inner\n\n    More about inner.", ["ul", "li", "ul", "li", "p", "p"]),
+        ("- one\n\n A paragraph after the list.", ["ul", "li", "p"]),
+    ],
+    ids=["under-number", "under-bullet", "under-sub-item", "less-than-the-text"],
+)
+def test_a_paragraph_indented_to_an_items_text_goes_on_in_it(render, text: str, expected: list[str]) -> None:
+    assert tags(render(text)) == expected

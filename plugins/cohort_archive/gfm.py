@@ -4,7 +4,8 @@ Students write for GitHub (CommonMark with GitHub's extensions); the site render
 whose block rules differ exactly where reports often lean on GitHub's:
 
 - a list or a table may start right below a line of text, without a blank line between;
-- a sub-list is indented by its parent item's text (2 or 3 spaces), not by 4;
+- a sub-list is indented by its parent item's text (2 or 3 spaces), not by 4, and so is a paragraph that
+  goes on in an item after a blank line;
 - a code fence may be indented by up to 3 spaces (its closing fence too) and needs no blank line above;
 - `1)` starts a numbered item as `1.` does;
 - `#word` (no space after the `#`) is text, not a heading;
@@ -134,6 +135,8 @@ def as_github(text: str) -> str:
             ):
                 out.append(blank)
         else:
+            if items and not prev.strip() and line.startswith(" "):
+                line, items = _continued(line, items)
             if not line.startswith(" ") and not prev.strip():
                 items = []  # a paragraph at the margin after a blank line: any list before has ended
             if "|" in line and _DELIMITER_ROW.match(following):
@@ -215,6 +218,17 @@ def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
     if level == 0 or indent == 4 * level:
         return line
     return " " * (4 * level) + line[indent:]
+
+
+def _continued(line: str, items: list[_Item]) -> tuple[str, list[_Item]]:
+    """A paragraph after a blank line, indented as far as an open item's text: on GitHub it goes on in
+    that item (the innermost such one), so it is indented 4 spaces per level; the items inside that one
+    end. Otherwise (not that far, or 4 more: code in the item) the line and the items as they were."""
+    indent = len(line) - len(line.lstrip(" "))
+    level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
+    if level == 0 or indent - items[level - 1].content >= 4:
+        return line, items
+    return " " * (4 * level) + line[indent:], items[:level]
 
 
 def _not_html(m: re.Match[str]) -> str:
