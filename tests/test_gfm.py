@@ -191,3 +191,23 @@ def test_tags_the_site_keeps_stay(render) -> None:
 )
 def test_a_paragraph_indented_to_an_items_text_goes_on_in_it(render, text: str, expected: list[str]) -> None:
     assert tags(render(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Send this:\n* ```sh\n  fetch --put \\\n  --header x\n  ```", ["p", "ul", "li", "pre"]),
+        ("- a\n  - ```py\n    x = 1\n    ```\n- b", ["ul", "li", "ul", "li", "pre", "li"]),
+        ("1. ```\n   left open", ["ol", "li", "pre"]),
+    ],
+    ids=["bullet", "sub-item", "unclosed"],
+)
+def test_a_fence_opened_on_an_items_line_is_code_in_the_item(render, text: str, expected: list[str]) -> None:
+    html = render(text)
+    assert tags(html) == expected
+    assert "```" not in html and "<br" not in html
+
+
+def test_a_paragraph_indented_less_than_the_items_text_ends_the_list(render) -> None:
+    text = "Now:\n- nothing yet\n\n Then a checker came.\n- it checks:\n    - colour\n    - size"
+    assert tags(render(text)) == ["p", "ul", "li", "p", "ul", "li", "ul", "li", "li"]

@@ -74,6 +74,7 @@ class _Fence:
     run: str  # the opening run of backticks or tildes
     indent: int  # its indentation
     strip: bool  # whether that indentation comes off its lines (a fence outside lists)
+    shift: str = ""  # put in front of its lines once that is off (a fence opened on an item's line)
 
 
 def as_github(text: str) -> str:
@@ -89,9 +90,9 @@ def as_github(text: str) -> str:
         prefix, line = _split_quote(raw)
         if fence is not None:
             closing = _closes(line, fence)
-            out.append(prefix + (_unindent(line, fence) if fence.strip else line))
+            out.append(prefix + (fence.shift + _unindent(line, fence) if fence.strip else line))
             if closing:
-                after_fence, fence = fence.strip, None
+                after_fence, fence = fence.strip and not fence.shift, None
             continue
         prev = _split_quote(out[-1])[1] if out else ""
         following = _split_quote(lines[k + 1])[1] if k + 1 < len(lines) else ""
@@ -121,6 +122,7 @@ def as_github(text: str) -> str:
                 item = None  # `2)` inside a paragraph is text
         if item is not None:
             line = line[: item.end()] + _HASH_TEXT.sub(r"\1\\\2", line[item.end() :])
+            text = line[item.end() :]
             outer = items[0] if items else None
             line = _nest(line, item, items)
             # a list right below a line of text; or a list of the other kind (numbered after bullets) right
@@ -134,6 +136,11 @@ def as_github(text: str) -> str:
                 and _interrupts(item)
             ):
                 out.append(blank)
+            if opening := _opens(text):
+                # a fence opened on the item's line (`* ```sh`): Python-Markdown needs it below, in the item
+                fence = _Fence(prefix, opening.group(2), items[-1].content, True, " " * (4 * len(items)))
+                out += [prefix + line[: len(line) - len(text)].rstrip() + " ", prefix + fence.shift + text]
+                continue
         else:
             if items and not prev.strip() and line.startswith(" "):
                 line, items = _continued(line, items)
@@ -154,7 +161,7 @@ def as_github(text: str) -> str:
             line = _outside_code(line, lambda part: _SPACED_LINK.sub(_not_a_link, part))
         out.append(prefix + line)
     if fence is not None:  # an unclosed fence runs to the end of the answer, as on GitHub
-        out.append(fence.prefix + " " * (0 if fence.strip else fence.indent) + fence.run)
+        out.append(fence.prefix + (fence.shift if fence.strip else " " * fence.indent) + fence.run)
     return "\n".join(out)
 
 
@@ -223,10 +230,12 @@ def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
 def _continued(line: str, items: list[_Item]) -> tuple[str, list[_Item]]:
     """A paragraph after a blank line, indented as far as an open item's text: on GitHub it goes on in
     that item (the innermost such one), so it is indented 4 spaces per level; the items inside that one
-    end. Otherwise (not that far, or 4 more: code in the item) the line and the items as they were."""
+    end. Not that far, it ends the list; 4 spaces further it is code in the item, left as it is."""
     indent = len(line) - len(line.lstrip(" "))
     level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
-    if level == 0 or indent - items[level - 1].content >= 4:
+    if level == 0:
+        return line, []
+    if indent - items[level - 1].content >= 4:
         return line, items
     return " " * (4 * level) + line[indent:], items[:level]
 
