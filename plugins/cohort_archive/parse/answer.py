@@ -226,15 +226,25 @@ def _unwrap(lines: list[str]) -> list[str]:
     if lines and (m := _TRAILING_DASHES.match(lines[-1])):
         closed, rest = True, m.group(1)
         lines = [*lines[:-1], rest] if rest.strip() else lines[:-1]
-    if opened and not closed:  # closed by a dash line below the text, with a note after it
+    if opened and not closed:  # closed further up, a note after it: by a dash line, or ending a paragraph
         k = next((i for i, line in enumerate(lines) if _DASH_LINE.match(line)), None)
         if k is not None:
             lines[k] = ""
+        elif (k := next((i for i in range(len(lines)) if _closes_paragraph(lines, i)), None)) is not None:
+            lines[k] = _TRAILING_DASHES.match(lines[k]).group(1)  # type: ignore[union-attr]
     elif closed and not opened:  # opened in front of the last paragraph (text above it: typed twice)
         k = next((i for i in range(len(lines) - 1, -1, -1) if _OPENING.match(lines[i])), None)
         if k is not None and all(line.strip() for line in lines[k:]):
             lines[k] = _OPENING.match(lines[k]).group(1)  # type: ignore[union-attr]
     return trim_blank_lines(lines)
+
+
+def _closes_paragraph(lines: list[str], i: int) -> bool:
+    """Whether line `i` is text ending in wrapper dashes (`... storage. ---`) at the end of a paragraph."""
+    if i + 1 < len(lines) and lines[i + 1].strip():
+        return False
+    m = _TRAILING_DASHES.match(lines[i])
+    return m is not None and bool(m.group(1).strip())
 
 
 def _drop_filler(lines: list[str], filler: str) -> list[str]:
