@@ -211,3 +211,20 @@ def test_a_fence_opened_on_an_items_line_is_code_in_the_item(render, text: str, 
 def test_a_paragraph_indented_less_than_the_items_text_ends_the_list(render) -> None:
     text = "Now:\n- nothing yet\n\n Then a checker came.\n- it checks:\n    - colour\n    - size"
     assert tags(render(text)) == ["p", "ul", "li", "p", "ul", "li", "ul", "li", "li"]
+
+
+def test_a_command_typed_on_the_fences_line_is_the_codes_first_line(render) -> None:
+    html = render("Call it:\n\n```curl -X 'POST' \\\n  -H 'accept: json'\n```")
+    assert tags(html) == ["p", "pre"]
+    assert "curl -X &#39;POST&#39; \\\n  -H" in html or "curl -X 'POST' \\\n  -H" in html
+
+
+def test_a_language_with_words_after_it_is_that_language(render) -> None:
+    """As on GitHub: the first word of the info string names the language, the rest is not shown."""
+    html = render("```bash run.sh\necho hi\n```")
+    assert tags(html) == ["pre"] and "run.sh" not in html and '<span class="nb">echo</span>' in html
+
+
+def test_superfences_options_still_work(render) -> None:
+    html = render('```python title="train.py"\nx = 1\n```')
+    assert '<span class="filename">train.py</span>' in html

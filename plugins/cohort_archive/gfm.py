@@ -15,7 +15,9 @@ whose block rules differ exactly where reports often lean on GitHub's:
   words after it stay (the sanitiser drops what follows an SVG element such as `path`);
 - a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them), and one
   ending a line breaks the line;
-- a code fence left open runs to the end;
+- a code fence left open runs to the end, and one opened on a list item's line is code in that item;
+- a fence's info string names its language by its first word (```` ```bash run.sh ````); one that names
+  none (a command typed on the fence's line) is kept as the code's first line, which GitHub would hide;
 - `[here](insert link)` (a space in the destination, no title) is text, not a link to nowhere.
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
@@ -24,11 +26,15 @@ rest, fenced code included, as it is. Text in, text out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+from pymdownx.superfences import RE_NESTED_FENCE_START
 
 from .figures.sanitise import CLEAN_CONTENT_TAGS, TAGS
 
@@ -107,8 +113,9 @@ def as_github(text: str) -> str:
             if not listed:
                 if prev.strip():
                     out.append(blank)  # a fence right below a line of text
-                line, items = line[indent:], []
-            out.append(prefix + line)
+                items = []
+            lead = line[:indent] if listed else ""
+            out += [prefix + lead + head for head in _header(opening.group(2), opening.group(3))]
             continue
         if not line.strip():
             out.append(raw)
@@ -139,7 +146,8 @@ def as_github(text: str) -> str:
             if opening := _opens(text):
                 # a fence opened on the item's line (`* ```sh`): Python-Markdown needs it below, in the item
                 fence = _Fence(prefix, opening.group(2), items[-1].content, True, " " * (4 * len(items)))
-                out += [prefix + line[: len(line) - len(text)].rstrip() + " ", prefix + fence.shift + text]
+                out.append(prefix + line[: len(line) - len(text)].rstrip() + " ")
+                out += [prefix + fence.shift + head for head in _header(opening.group(2), opening.group(3))]
                 continue
         else:
             if items and not prev.strip() and line.startswith(" "):
@@ -185,6 +193,27 @@ def _opens(line: str) -> re.Match[str] | None:
     if m is None or (m.group(2)[0] == "`" and "`" in m.group(3)):
         return None
     return m
+
+
+def _header(run: str, info: str) -> list[str]:
+    """The fence's opening line(s) for Python-Markdown. An info string its superfences cannot read
+    (```` ```bash run.sh ````, ```` ```curl -X POST \\ ````) is read as GitHub reads it when its first word
+    names a language Pygments knows: that language, the rest ignored; else it is the code's first line (a
+    command typed on the fence's line, which GitHub would hide)."""
+    m = RE_NESTED_FENCE_START.match(run + info)
+    if m is None or not m.group("unrecognized"):
+        return [run + info]
+    word = info.split()[0]
+    return [run + word] if _is_language(word) else [run, info.strip()]
+
+
+@functools.cache
+def _is_language(name: str) -> bool:
+    try:
+        get_lexer_by_name(name.lstrip("."))
+    except ClassNotFound:
+        return False
+    return True
 
 
 def _closes(line: str, fence: _Fence) -> bool:
