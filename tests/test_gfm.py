@@ -228,3 +228,17 @@ def test_a_language_with_words_after_it_is_that_language(render) -> None:
 def test_superfences_options_still_work(render) -> None:
     html = render('```python title="train.py"\nx = 1\n```')
     assert '<span class="filename">train.py</span>' in html
+
+
+def test_a_code_span_over_a_line_break_keeps_its_backslashes(render) -> None:
+    html = render(
+        'Run: `Send-Thing -Target x \\\n  -Data @{ t = "a\\&b"; on = \\$true }` then.\n\nText \\% `c \\% d`.'
+    )
+    assert '-Target x \\\n  -Data @{ t = "a\\&amp;b"; on = \\$true }</code>' in html
+    assert "<br" not in html.split("</code>")[0]  # the backslash ending a line inside code breaks nothing
+    assert "<p>Text % <code>c \\% d</code>.</p>" in html
+
+
+def test_backticks_no_run_closes_are_text(render) -> None:
+    html = render("One ` tick \\% here.\n\nNext paragraph `code`.")
+    assert html == "<p>One ` tick % here.</p>\n<p>Next paragraph <code>code</code>.</p>"

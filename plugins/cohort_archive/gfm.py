@@ -27,6 +27,7 @@ rest, fenced code included, as it is. Text in, text out.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/
 # `[here](insert link)`: a destination with a space, and no title after it, is no link on GitHub
 _SPACED_LINK = re.compile(r"(?<![!\\])\[([^\]\n]*)\]\(([^()\s<>]*)[ \t]+([^()\n]*)\)")
 _LINK_TITLE = re.compile(r"^(?:\"[^\"]*\"|'[^']*')[ \t]*$")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+_TICKS = re.compile(r"`+")
 # `\%`, `\<`: GitHub takes a backslash before any ASCII punctuation as an escape; Python-Markdown only
 # before its own few (which are left to it)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -92,6 +93,7 @@ def as_github(text: str) -> str:
     fence: _Fence | None = None
     after_fence = False
     items: list[_Item] = []  # the open list items, outermost first
+    code: str | None = None  # the backticks of a code span going on from the line above
     for k, raw in enumerate(lines):
         prefix, line = _split_quote(raw)
         if fence is not None:
@@ -106,7 +108,7 @@ def as_github(text: str) -> str:
         if after_fence and line.strip():
             out.append(blank)  # text right below a closing fence is a paragraph of its own
         after_fence = False
-        if opening := _opens(line):
+        if code is None and (opening := _opens(line)):
             indent = len(opening.group(1))
             listed = (bool(items) and indent > 0) or _is_item(prev) or indent > 3
             fence = _Fence(prefix, opening.group(2), indent, strip=not listed)
@@ -119,6 +121,7 @@ def as_github(text: str) -> str:
             continue
         if not line.strip():
             out.append(raw)
+            code = None  # a paragraph's end ends its code spans
             continue
         item = _item(line)
         if item is not None and item.group(2).endswith(")"):
@@ -159,15 +162,23 @@ def as_github(text: str) -> str:
                     out.append(blank)  # a table right below a line of text
                 items = []
             line = _HASH_TEXT.sub(r"\1\\\2", line)
+        if "`" in line or code is not None:  # code spans, also one going on from the lines above
+            parts, code = _code_parts(line, code, functools.partial(_paragraph_below, lines, k))
+        else:
+            parts = [(line, False)]
         if "\\" in line:
-            line = _outside_code(line, lambda part: _ESCAPE.sub(_unescape, part))
-            if _HARD_BREAK.search(line) and following.strip():
-                line = line[:-1] + "  "  # `\` ending a line breaks it; Python-Markdown's way is two spaces
+            parts = _outside_code(parts, lambda part: _ESCAPE.sub(_unescape, part))
+            last, in_code = parts[-1]
+            if not in_code and _HARD_BREAK.search(last) and following.strip():
+                parts[-1] = (
+                    last[:-1] + "  ",
+                    False,
+                )  # `\` ending a line breaks it; Python-Markdown: 2 spaces
         if "<" in line:
-            line = _outside_code(line, lambda part: _ANGLED.sub(_not_html, part))
+            parts = _outside_code(parts, lambda part: _ANGLED.sub(_not_html, part))
         if "](" in line:
-            line = _outside_code(line, lambda part: _SPACED_LINK.sub(_not_a_link, part))
-        out.append(prefix + line)
+            parts = _outside_code(parts, lambda part: _SPACED_LINK.sub(_not_a_link, part))
+        out.append(prefix + "".join(part for part, _ in parts))
     if fence is not None:  # an unclosed fence runs to the end of the answer, as on GitHub
         out.append(fence.prefix + (fence.shift if fence.strip else " " * fence.indent) + fence.run)
     return "\n".join(out)
@@ -311,10 +322,49 @@ def _unescape(m: re.Match[str]) -> str:
     return {"<": "&lt;", "&": "&amp;"}.get(char, char)
 
 
-def _outside_code(line: str, change: Callable[[str], str]) -> str:
-    """`change` applied to the parts of `line` outside inline code spans."""
-    parts, at = [], 0
-    for m in _CODE_SPAN.finditer(line):
-        parts += [change(line[at : m.start()]), m.group(0)]
-        at = m.end()
-    return "".join([*parts, change(line[at:])])
+def _outside_code(parts: list[tuple[str, bool]], change: Callable[[str], str]) -> list[tuple[str, bool]]:
+    """`change` applied to the parts (text, in a code span) outside code spans."""
+    return [(part, True) if in_code else (change(part), False) for part, in_code in parts]
+
+
+def _code_parts(
+    line: str, run: str | None, below: Callable[[], str]
+) -> tuple[list[tuple[str, bool]], str | None]:
+    """`line` cut into (text, in a code span) parts, and the backticks of a span still open at its end.
+
+    `run`: the backticks of a span open from the lines above; `below`: the rest of the paragraph, where a
+    span opened on this line must close (as on GitHub, a span may go on over line breaks; backticks
+    that no run of the same length closes are text).
+    """
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    if run is not None:
+        close = _closing(line, run, 0)
+        if close is None:
+            return [(line, True)], run
+        parts.append((line[:close], True))
+        at = close
+    while m := _TICKS.search(line, at):
+        parts.append((line[at : m.start()], False))
+        close = _closing(line, m.group(0), m.end())
+        if close is not None:
+            parts.append((line[m.start() : close], True))
+            at = close
+        elif _closing(below(), m.group(0), 0) is not None:
+            parts.append((line[m.start() :], True))
+            return parts, m.group(0)
+        else:
+            parts.append((m.group(0), False))
+            at = m.end()
+    parts.append((line[at:], False))
+    return parts, None
+
+
+def _closing(text: str, run: str, start: int) -> int | None:
+    """Where the first backtick run as long as `run` in `text[start:]` ends, or None."""
+    return next((m.end() for m in _TICKS.finditer(text, start) if len(m.group(0)) == len(run)), None)
+
+
+def _paragraph_below(lines: list[str], k: int) -> str:
+    """The lines after line `k` up to the paragraph's end (a blank line)."""
+    return "\n".join(itertools.takewhile(str.strip, lines[k + 1 :]))
