@@ -9,8 +9,10 @@ it builds the same site three times from the same warm clone cache, under ../sha
 - none:      neither; the difference to it is what each search adds to the build.
 
 (plus, first, cold builds that fetch every repository, with search and without it (`off`: the default
-configuration with `search: false`, from a clone cache of its own), two of each, alternating: the whole
-pipeline with and without the index side by side; their peak RSS is reported too.) Then, in Debian's
+configuration with `search: false`, from a clone cache of its own), `--cold-repeat` of each (default 2),
+alternating: the whole pipeline with and without the index side by side; their peak RSS is reported too, and
+the CPU seconds of the whole process tree where a cgroup can count them (Linux, as root): on a machine whose
+wall times drift between runs, a steadier measure of what indexing adds.) Then, in Debian's
 Chromium through Playwright, from a group page of each site served on 127.0.0.1 under /archive/ by a server that
 gzips text like GitHub Pages does, it types a query into the header box and records every request made for
 search from the page load until the first results are shown: bytes transferred (as served, and the raw bodies),
@@ -18,6 +20,7 @@ requests, and the time from the first key to the first result. For ours also the
 (`search/?q=...`, facets with counts included).
 
 usage: scripts/bench_search.py [--sizes 150 600] [--work /tmp/search-bench] [--query "docker compose"]
+                              [--repeat 2] [--cold-repeat 2]
 Results: WORK/bench_search.json and a Markdown table on stdout.
 """
 
@@ -30,9 +33,11 @@ import gzip
 import http.server
 import io
 import json
+import os
 import random
 import re
 import shutil
+import statistics
 import sys
 import threading
 import time
@@ -88,18 +93,67 @@ def variant_config(work: Path, variant: str) -> Path:
     return path
 
 
+CGROUP_V1 = Path("/sys/fs/cgroup/cpuacct")
+CGROUP_V2 = Path("/sys/fs/cgroup")
+
+
+@contextlib.contextmanager
+def cpu_group(name: str):
+    """A fresh cgroup that counts the CPU time of every process put in it: (the file a process writes its
+    pid to, a function giving the CPU seconds so far); (None, None) where cgroups cannot be made (not root,
+    not Linux). Unlike rusage it counts processes nobody waits for (the forkserver's workers)."""
+    for base, procs, usage in (
+        (CGROUP_V1, "tasks", lambda d: int((d / "cpuacct.usage").read_text()) / 1e9),
+        (CGROUP_V2, "cgroup.procs", lambda d: _usec(d / "cpu.stat") / 1e6),
+    ):
+        if not (base / procs).exists() or (base is CGROUP_V2 and CGROUP_V1.exists()):
+            continue
+        group = base / f"bench-search-{name}-{os.getpid()}"
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            yield group / procs, functools.partial(usage, group)
+        finally:
+            with contextlib.suppress(OSError):
+                group.rmdir()
+        return
+    yield None, None
+
+
+def _usec(stat: Path) -> int:
+    return next(
+        int(line.split()[1]) for line in stat.read_text().splitlines() if line.startswith("usage_usec")
+    )
+
+
 def measure(name: str, out: Path, config: Path, site: Path, env: dict[str, str]) -> dict:
-    """One `mkdocs build` under peer_measure.py (wall time, peak RSS of the process tree)."""
+    """One `mkdocs build` under peer_measure.py (wall time, peak RSS of the process tree), and the CPU
+    seconds of the build's whole process tree when a cgroup can count them (`cpu_s`, else None)."""
     out.mkdir(parents=True, exist_ok=True)
     raw, log = out / f"{name}.measure", out / f"{name}.log"
     shutil.rmtree(site, ignore_errors=True)
     cmd = [str(BIN / "mkdocs"), "build", "-f", str(config), "-d", str(site)]
-    run(
-        [sys.executable, str(BENCH / "peer_measure.py"), "--json", str(raw), "--log", str(log), "--", *cmd],
-        env=env,
-        cwd=REPO,
-        check=False,
-    )
+    with cpu_group(name) as (procs, cpu):
+        if procs is not None:  # the build joins the group before it starts; peer_measure's sampler does not
+            cmd = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs), *cmd]
+        run(
+            [
+                sys.executable,
+                str(BENCH / "peer_measure.py"),
+                "--json",
+                str(raw),
+                "--log",
+                str(log),
+                "--",
+                *cmd,
+            ],
+            env=env,
+            cwd=REPO,
+            check=False,
+        )
+        cpu_s = cpu() if cpu is not None else None
     m = json.loads(raw.read_text())
     text = log.read_text(errors="replace")
     if m["exit_code"] != 0:
@@ -115,6 +169,7 @@ def measure(name: str, out: Path, config: Path, site: Path, env: dict[str, str])
         "peak_tree_rss_mb": m.get("peak_tree_rss_mb"),
         "index_s": float(index[-1][1]) if index else None,
         "index_stats": index[-1][0] if index else None,
+        "cpu_s": cpu_s,
     }
 
 
@@ -291,7 +346,7 @@ def best_of(repeat: int, name: str, results: Path, config: Path, site: Path, env
     return best
 
 
-def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
+def bench_size(work: Path, groups: int, query: str, repeat: int, cold_repeat: int = 2) -> dict:
     corpus = make_corpus(work, groups)
     cache = work / f"cache-{groups}"
     shutil.rmtree(cache, ignore_errors=True)
@@ -305,7 +360,7 @@ def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
     # with the corpus in memory (see bench_site.py: fresh_start, warm_corpus): fastest counts
     off_cache = work / f"cache-off-{groups}"
     colds, offs = [], []
-    for i in range(2):
+    for i in range(cold_repeat):
         fresh_start(cache, sites["ours"], deleted=True)
         warm_corpus(corpus)
         colds.append(measure(f"ours-cold-{i + 1}", results, configs["ours"], sites["ours"], env))
@@ -318,6 +373,8 @@ def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
     row["cold"]["all_wall_s"] = [r["wall_s"] for r in colds]
     row["cold_off"] = min(offs, key=lambda r: r["wall_s"])
     row["cold_off"]["all_wall_s"] = [r["wall_s"] for r in offs]
+    row["cold"]["all_cpu_s"] = [r["cpu_s"] for r in colds]
+    row["cold_off"]["all_cpu_s"] = [r["cpu_s"] for r in offs]
     for variant in ("none", "material", "ours"):
         row[variant] = best_of(repeat, variant, results, configs[variant], sites[variant], env)
     # the default configuration, nothing changed since the last build: pages and search bundle reused
@@ -336,6 +393,17 @@ def bench_size(work: Path, groups: int, query: str, repeat: int) -> dict:
             {"ours": sites["ours"], "material": sites["material"]}, query, row["phrase"]
         )
     return row
+
+
+def cpu_added(with_search: list, without: list) -> str:
+    """What indexing adds to the cold build's CPU seconds (whole process tree), medians of the runs."""
+    if not with_search or None in with_search or None in without:
+        return ""
+    a, b = statistics.median(with_search), statistics.median(without)
+    return (
+        f"CPU of the whole process tree: {num(a)} s {[round(x, 1) for x in with_search]} with search, "
+        f"{num(b)} s {[round(x, 1) for x in without]} without (medians; search adds {num((a - b) / b * 100)} %); "
+    )
 
 
 def table(rows: list[dict]) -> str:
@@ -375,6 +443,7 @@ def table(rows: list[dict]) -> str:
             f"cold build {s(cold['wall_s'])} s {cold['all_wall_s']}, without search "
             f"{s(r['cold_off']['wall_s'])} s {r['cold_off']['all_wall_s']} "
             f"(search adds {s((cold['wall_s'] - r['cold_off']['wall_s']) / r['cold_off']['wall_s'] * 100)} %); "
+            f"{cpu_added(cold['all_cpu_s'], r['cold_off']['all_cpu_s'])}"
             f"search page deep link with facets: "
             f"{s(deep.get('transferred_kb'))} KB in {deep.get('requests', '–')} requests, hits after "
             f"{s(deep.get('to_first_results_s'), 2)} s, facets after {s(deep.get('to_facets_s'), 2)} s; "
@@ -389,6 +458,9 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/search-bench"))
     ap.add_argument("--query", default="docker compose")
     ap.add_argument("--repeat", type=int, default=2, help="warm builds per variant; the fastest counts")
+    ap.add_argument(
+        "--cold-repeat", type=int, default=2, help="cold builds with and without search, alternating"
+    )
     args = ap.parse_args()
     if not (BENCH / "make_scale_corpus.py").exists():
         print(f"needs the benchmark kit at {BENCH}", file=sys.stderr)
@@ -396,7 +468,7 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in args.sizes:
-        rows.append(bench_size(args.work, n, args.query, args.repeat))
+        rows.append(bench_size(args.work, n, args.query, args.repeat, args.cold_repeat))
         (args.work / "bench_search.json").write_text(json.dumps(rows, indent=1, default=str))
         print(table(rows), flush=True)
     print(table(rows))
