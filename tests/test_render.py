@@ -149,3 +149,10 @@ def test_plain_text_html_is_python_markdowns() -> None:
             short += 1
             assert renderer.render(text) == full(text), repr(text)
     assert short > 500
+
+
+def test_a_backslash_before_a_space_stays() -> None:
+    """As on GitHub (no subscript syntax there, so `\\ ` is no escape): shell line continuations keep it."""
+    html = MarkdownRenderer().render("docker build \\ \n  -t api . \\ \n  --push and a\\ b")
+    assert "docker build \\ \n  -t api . \\ \n  --push and a\\ b" in html
+    assert "<del>gone</del>" in MarkdownRenderer().render("~~gone~~ too")

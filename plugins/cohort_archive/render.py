@@ -26,6 +26,9 @@ EXTENSIONS = [
 EXTENSION_CONFIGS = {
     "pymdownx.highlight": {"guess_lang": False, "use_pygments": True},
     "pymdownx.magiclink": {"hide_protocol": False},
+    # `~~strike~~` only: GitHub has no subscript, and with it a backslash before a space is an escape
+    # (`docker build \ ` lost its backslash)
+    "pymdownx.tilde": {"subscript": False},
     # GitHub's shortcodes (`:rocket:`) as the emoji character itself: no images, no script
     "pymdownx.emoji": {"emoji_index": emoji.gemoji, "emoji_generator": emoji.to_alt},
 }
