@@ -693,6 +693,20 @@ def test_checklist_legend_is_no_item(registry: Registry) -> None:
     assert not any(e.checked for e in report.checklist)
 
 
+def test_checklist_retyped_in_other_words_matches_by_module_tag_and_order(registry: Registry) -> None:
+    """Every item reworded (invented words), each keeping its module tag: the items with that tag, in
+    their order, are the ones it matches."""
+    template = registry.template("2026-january")
+    lines = ["## Overall project checklist", ""]
+    for k, item in enumerate(template.checklist):
+        tag = f" ({'+'.join(item.modules)})" if item.modules else ""
+        lines.append(f"- [x] Point number {k} in words of our own{tag}")
+    text = render(template, {1: GROUP}, checklist=False).replace("## ", "\n".join(lines) + "\n\n## ", 1)
+    report = parse(registry, text)
+    tagged = [c.id for c in template.checklist if c.modules]
+    assert [e.item for e in report.checklist if e.modules] == tagged
+
+
 @pytest.mark.parametrize("box", ["* [ ] ", "* [x]  ", "- [ ]\t"])
 def test_an_empty_box_between_items_is_no_item(registry: Registry, box: str) -> None:
     template = registry.template("2026-january")

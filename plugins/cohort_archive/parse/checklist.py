@@ -25,6 +25,7 @@ _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |
 _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
 _MODULES = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)\s*$")
 MATCH_THRESHOLD = 0.6
+MODULE_MATCH = 0.5  # an entry and an item with the same module tag, whatever their words: below any match
 
 
 def parse_checklist(
@@ -74,6 +75,10 @@ def parse_checklist(
         )
         for w in words
     ]
+    for row, (text, _, _) in zip(hits, raw, strict=True):  # an item retyped in the group's own words
+        if tags := _modules(text):  # keeps its module tag: the items with that tag, in order, may take it
+            same = {j: MODULE_MATCH for j, item in enumerate(items) if item.modules == tags}
+            row[:] = sorted((same | dict(row)).items())
     chosen = align_hits(hits, len(items)) if items and words else [None] * len(raw)
     entries = []
     for (text, checked, boxed), j in zip(raw, chosen, strict=True):
