@@ -388,7 +388,7 @@ def test_deleted_checklist(registry: Registry) -> None:
      ("* [50%]", False), ("*", False), ("[x]", True), ("1. [x]", True), ("2) [ ]", False), ("- ✅", True),
      ("- ✔️", True), ("* ❌", False), ("- ☐", False), ("* [ok]", True), ("* [Done]", True), ("* [yes]", True),
      ("* [v]", True), ("* [*]", True), ("* [×]", True), ("* [☒]", True), ("* [?]", False), ("* [no]", False),
-     ("* [not applicable]", False), ("* [Y]", True)],
+     ("* [not applicable]", False), ("* [Y]", True), ("* [ check ]", True), ("* [checked]", True)],
 )  # fmt: skip
 def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
     template = registry.template("2026-january")
@@ -705,6 +705,17 @@ def test_checklist_retyped_in_other_words_matches_by_module_tag_and_order(regist
     report = parse(registry, text)
     tagged = [c.id for c in template.checklist if c.modules]
     assert [e.item for e in report.checklist if e.modules] == tagged
+
+
+def test_checklist_entry_with_a_long_note_after_its_module_tag_matches(registry: Registry) -> None:
+    template = registry.template("2026-january")
+    item = next(i for i in template.checklist if i.modules)
+    note = "  Alice: https://example.invalid/" + "/".join(f"segment-{n}-of-a-long-address" for n in range(12))
+    text = render(template, {1: GROUP}, checklist=True)
+    line = next(ln for ln in text.splitlines() if item.text[:30] in ln)
+    text = text.replace(line, line + "\n" + note, 1)
+    report = parse(registry, text)
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
 
 
 @pytest.mark.parametrize("box", ["* [ ] ", "* [x]  ", "- [ ]\t"])

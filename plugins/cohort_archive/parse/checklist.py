@@ -18,12 +18,13 @@ _SYMBOLS = "✅✔✓☑❌✗✘☐⬜🔲"
 _ITEM = re.compile(
     rf"^[ \t]{{0,3}}(?:(?:{_MARK}[ \t]*)?\[([^\]\n]{{0,5}}|[A-Za-z/ .-]{{6,20}})\](?!\()|{_MARK}[ \t]+([{_SYMBOLS}])\ufe0f?)[ \t]*(\S.*)$"
 )
-_TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|y|v|\*)\s*$", re.I)
+_TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|y|v|\*|check(?:ed)?)\s*$", re.I)
 _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
 _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`
 _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
 _MODULES = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)\s*$")
+_TAG_ANYWHERE = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)")
 MATCH_THRESHOLD = 0.6
 MODULE_MATCH = 0.5  # an entry and an item with the same module tag, whatever their words: below any match
 
@@ -76,7 +77,7 @@ def parse_checklist(
         for w in words
     ]
     for row, (text, _, _) in zip(hits, raw, strict=True):  # an item retyped in the group's own words
-        if tags := _modules(text):  # keeps its module tag: the items with that tag, in order, may take it
+        if tags := _tags(text):  # keeps its module tag: the items with that tag, in order, may take it
             same = {j: MODULE_MATCH for j, item in enumerate(items) if item.modules == tags}
             row[:] = sorted((same | dict(row)).items())
     chosen = align_hits(hits, len(items)) if items and words else [None] * len(raw)
@@ -108,6 +109,12 @@ def _table_item(line: str) -> tuple[str, bool] | None:
 def item_label(text: str) -> str:
     """An item's text without its trailing module tag (`… (M5)`), which pages show from `modules`."""
     return _MODULES.sub("", text).rstrip() or text
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    """The entry's last module tag, also when a note follows it (`... (M14) see wandb.ai/...`)."""
+    found = _TAG_ANYWHERE.findall(text)
+    return tuple(re.findall(r"M\d+", found[-1])) if found else ()
 
 
 def _modules(text: str) -> tuple[str, ...]:
