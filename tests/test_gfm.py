@@ -171,7 +171,7 @@ def test_tags_githubs_tag_filter_names_are_text(render, tag: str) -> None:
 def test_an_unknown_tag_goes_and_the_words_after_it_stay(render, tag: str) -> None:
     """An SVG element's name (`<path to picture>`) outside SVG: the sanitiser would drop what follows."""
     html = render(f'We post it with curl -F "file=@<{tag} to picture>" and read the reply.')
-    assert html == '<p>We post it with curl -F "file=@" and read the reply.</p>'
+    assert html.replace("<span></span>", "") == '<p>We post it with curl -F "file=@" and read the reply.</p>'
 
 
 def test_tags_the_site_keeps_stay(render) -> None:
@@ -242,3 +242,12 @@ def test_a_code_span_over_a_line_break_keeps_its_backslashes(render) -> None:
 def test_backticks_no_run_closes_are_text(render) -> None:
     html = render("One ` tick \\% here.\n\nNext paragraph `code`.")
     assert html == "<p>One ` tick % here.</p>\n<p>Next paragraph <code>code</code>.</p>"
+
+
+def test_an_unknown_tag_inside_emphasis_keeps_the_emphasis(render) -> None:
+    assert "<strong>uv add <span></span></strong>" in render("Run **uv add <package>** to add one.")
+
+
+def test_a_longer_run_closes_a_fence(render) -> None:
+    html = render("```bash\nuv sync\n````\nThen this text.\n\n```bash\nmore\n```")
+    assert tags(html) == ["pre", "p", "pre"] and "<p>Then this text.</p>" in html

@@ -54,6 +54,9 @@ _FILTERED_TAGS = frozenset(
 )
 # tags GitHub drops while keeping the text after them, and that stay for Python-Markdown and the sanitiser
 # to treat (the sanitiser drops what follows some of the others, e.g. `<path to file>`: an SVG element)
+# what such a tag becomes: an inline element with nothing in it, so the text around it reads as it did with
+# the tag in it (`**uv add <package>**` stays bold)
+_NO_TAG = "<span></span>"
 _LEFT_TO_THE_SANITISER = frozenset(TAGS | CLEAN_CONTENT_TAGS | set(BLOCK_LEVEL_ELEMENTS))
 _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)$")
 # `[here](insert link)`: a destination with a space, and no title after it, is no link on GitHub
@@ -98,6 +101,8 @@ def as_github(text: str) -> str:
         prefix, line = _split_quote(raw)
         if fence is not None:
             closing = _closes(line, fence)
+            if closing:  # a longer run closes it too on GitHub; Python-Markdown wants the opening one
+                line = line[: len(line) - len(line.lstrip())] + fence.run
             out.append(prefix + (fence.shift + _unindent(line, fence) if fence.strip else line))
             if closing:
                 after_fence, fence = fence.strip and not fence.shift, None
@@ -298,7 +303,7 @@ def _not_html(m: re.Match[str]) -> str:
         return f"&lt;{inner}&gt;"
     if name.group(1).lower() in _LEFT_TO_THE_SANITISER or _in_url(m.string[: m.start()]):
         return m.group(0)
-    return ""
+    return _NO_TAG
 
 
 def _in_url(before: str) -> bool:
