@@ -52,12 +52,12 @@ _TAG_NAME = re.compile(r"^/?([A-Za-z][A-Za-z0-9-]*)")
 _FILTERED_TAGS = frozenset(
     {"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes", "script", "plaintext"}
 )
-# tags GitHub drops while keeping the text after them, and that stay for Python-Markdown and the sanitiser
-# to treat (the sanitiser drops what follows some of the others, e.g. `<path to file>`: an SVG element)
-# what such a tag becomes: an inline element with nothing in it, so the text around it reads as it did with
-# the tag in it (`**uv add <package>**` stays bold)
-_NO_TAG = "<span></span>"
+# tags left for Python-Markdown and the sanitiser to treat; GitHub drops any other while keeping the text
+# after it, which the sanitiser does not do for all (it drops what follows `<path to file>`: an SVG element)
 _LEFT_TO_THE_SANITISER = frozenset(TAGS | CLEAN_CONTENT_TAGS | set(BLOCK_LEVEL_ELEMENTS))
+# what such another tag becomes: an inline element with nothing in it, so the text around it reads as it
+# did with the tag in it (`**uv add <package>**` stays bold)
+_NO_TAG = "<span></span>"
 _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)$")
 # `[here](insert link)`: a destination with a space, and no title after it, is no link on GitHub
 _SPACED_LINK = re.compile(r"(?<![!\\])\[([^\]\n]*)\]\(([^()\s<>]*)[ \t]+([^()\n]*)\)")
@@ -103,7 +103,7 @@ def as_github(text: str) -> str:
             closing = _closes(line, fence)
             if closing:  # a longer run closes it too on GitHub; Python-Markdown wants the opening one
                 line = line[: len(line) - len(line.lstrip())] + fence.run
-            out.append(prefix + (fence.shift + _unindent(line, fence) if fence.strip else line))
+            out.append(prefix + (fence.shift + _unindent(line, fence, closing) if fence.strip else line))
             if closing:
                 after_fence, fence = fence.strip and not fence.shift, None
             continue
@@ -175,10 +175,8 @@ def as_github(text: str) -> str:
             parts = _outside_code(parts, lambda part: _ESCAPE.sub(_unescape, part))
             last, in_code = parts[-1]
             if not in_code and _HARD_BREAK.search(last) and following.strip():
-                parts[-1] = (
-                    last[:-1] + "  ",
-                    False,
-                )  # `\` ending a line breaks it; Python-Markdown: 2 spaces
+                # `\` ending a line breaks it; Python-Markdown's way is two spaces
+                parts[-1] = (last[:-1] + "  ", False)
         if "<" in line:
             parts = _outside_code(parts, lambda part: _ANGLED.sub(_not_html, part))
         if "](" in line:
@@ -238,11 +236,11 @@ def _closes(line: str, fence: _Fence) -> bool:
     return indent <= fence.indent + 3 and len(stripped) >= len(fence.run) and set(stripped) == {fence.run[0]}
 
 
-def _unindent(line: str, fence: _Fence) -> str:
+def _unindent(line: str, fence: _Fence, closing: bool) -> str:
     """A line of a fence indented by `fence.indent` spaces: that many spaces off, at most (all of them off
-    the closing fence), as GitHub takes them."""
+    the closing fence, which `closing` says it is), as GitHub takes them."""
     spaces = len(line) - len(line.lstrip(" "))
-    if _closes(line, fence):
+    if closing:
         return line[spaces:]
     return line[min(fence.indent, spaces) :]
 

@@ -66,9 +66,7 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
             if PLACEHOLDER.match(line):
                 placeholder = True
                 continue
-            if head := _PLACEHOLDER_HEAD.match(
-                line
-            ):  # a note or the answer after the placeholder, on its line
+            if head := _PLACEHOLDER_HEAD.match(line):  # a note or the answer after it, on its line
                 placeholder = True
                 kept.append(head.group(1))
                 continue

@@ -11,7 +11,7 @@ from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
 # `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`,
 # or a bare `[x]`; or a bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding
-# x/X/×/✓/✔/✅/☑/☒, a star, or a word saying so (`[ok]`, `[done]`, `[yes]`, `[Y]`, `[v]`) is ticked;
+# x/X/×/✓/✔/✅/☑/☒, a star, or a word saying so (`[ok]`, `[done]`, `[yes]`, `[Y]`, `[v]`, `[check]`) is ticked;
 # anything else (`-`, `~`, `%`: partly done; `?`; ❌) is not.
 _MARK = r"(?:[*+-]|\d{1,3}[.)])"
 _SYMBOLS = "✅✔✓☑❌✗✘☐⬜🔲"
@@ -23,8 +23,9 @@ _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
 _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`
 _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
-_MODULES = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)\s*$")
-_TAG_ANYWHERE = re.compile(r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)")
+_TAG = r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)"  # a module tag: `(M5)`, `(M2+M6)`
+_MODULES = re.compile(_TAG + r"\s*$")  # ending the entry
+_TAG_ANYWHERE = re.compile(_TAG)
 MATCH_THRESHOLD = 0.6
 MODULE_MATCH = 0.5  # an entry and an item with the same module tag, whatever their words: below any match
 
@@ -114,9 +115,13 @@ def item_label(text: str) -> str:
 def _tags(text: str) -> tuple[str, ...]:
     """The entry's last module tag, also when a note follows it (`... (M14) see wandb.ai/...`)."""
     found = _TAG_ANYWHERE.findall(text)
-    return tuple(re.findall(r"M\d+", found[-1])) if found else ()
+    return _module_ids(found[-1]) if found else ()
 
 
 def _modules(text: str) -> tuple[str, ...]:
     m = _MODULES.search(text)
-    return tuple(re.findall(r"M\d+", m.group(1))) if m else ()
+    return _module_ids(m.group(1)) if m else ()
+
+
+def _module_ids(tag: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"M\d+", tag))
