@@ -48,6 +48,7 @@ from bench_site import (  # same folder: scripts/ is on sys.path
     fresh_start,
     make_corpus,
     num,
+    peer_measure,
     run,
     warm_corpus,
 )
@@ -138,21 +139,7 @@ def measure(name: str, out: Path, config: Path, site: Path, env: dict[str, str])
     with cpu_group(name) as (procs, cpu):
         if procs is not None:  # the build joins the group before it starts; peer_measure's sampler does not
             cmd = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs), *cmd]
-        run(
-            [
-                sys.executable,
-                str(BENCH / "peer_measure.py"),
-                "--json",
-                str(raw),
-                "--log",
-                str(log),
-                "--",
-                *cmd,
-            ],
-            env=env,
-            cwd=REPO,
-            check=False,
-        )
+        run([*peer_measure(raw, log), *cmd], env=env, cwd=REPO, check=False)
         cpu_s = cpu() if cpu is not None else None
     m = json.loads(raw.read_text())
     text = log.read_text(errors="replace")

@@ -114,27 +114,28 @@ def corpus_env(corpus: Path, cache: Path) -> dict[str, str]:
     }
 
 
+def peer_measure(raw: Path, log: Path, cwd: Path | None = None) -> list[str]:
+    """The command line of ../shared/bench/peer_measure.py, to which the measured command is appended:
+    its measurements go to `raw` (JSON), the command's output to `log`."""
+    where = ["--cwd", str(cwd)] if cwd is not None else []
+    return [
+        sys.executable,
+        str(BENCH / "peer_measure.py"),
+        "--json",
+        str(raw),
+        "--log",
+        str(log),
+        *where,
+        "--",
+    ]
+
+
 def measure(name: str, out: Path, cmd: list[str], env: dict[str, str], cwd: Path, **extra) -> dict:
     """Run cmd under peer_measure.py; write a bench_table.py-style JSON; return it."""
     out.mkdir(parents=True, exist_ok=True)
     os.sync()  # the previous run's files are written out before this one is timed
     raw, log = out / f"{name}.measure", out / f"{name}.log"
-    subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "peer_measure.py"),
-            "--json",
-            str(raw),
-            "--log",
-            str(log),
-            "--cwd",
-            str(cwd),
-            "--",
-            *cmd,
-        ],
-        env=env,
-        check=False,
-    )
+    subprocess.run([*peer_measure(raw, log, cwd), *cmd], env=env, check=False)
     m = json.loads(raw.read_text())
     site = extra.pop("site", None)
     result = {
