@@ -156,8 +156,15 @@ def measure(name: str, out: Path, config: Path, site: Path, env: dict[str, str])
         "peak_tree_rss_mb": m.get("peak_tree_rss_mb"),
         "index_s": float(index[-1][1]) if index else None,
         "index_stats": index[-1][0] if index else None,
+        "index_cpu_s": index_cpu(index[-1][0]) if index else None,
         "cpu_s": cpu_s,
     }
+
+
+def index_cpu(stats: str) -> float | None:
+    """The CPU seconds the indexer says its indexing used ("..., 13.9 CPU-s)"), if it says."""
+    found = re.search(r"([\d.]+) CPU-s\)", stats)
+    return float(found[1]) if found else None
 
 
 def dir_stats(path: Path) -> tuple[int, int]:
@@ -361,6 +368,7 @@ def bench_size(work: Path, groups: int, query: str, repeat: int, cold_repeat: in
     row["cold_off"] = min(offs, key=lambda r: r["wall_s"])
     row["cold_off"]["all_wall_s"] = [r["wall_s"] for r in offs]
     row["cold"]["all_cpu_s"] = [r["cpu_s"] for r in colds]
+    row["cold"]["all_index_cpu_s"] = [r["index_cpu_s"] for r in colds]
     row["cold_off"]["all_cpu_s"] = [r["cpu_s"] for r in offs]
     for variant in ("none", "material", "ours"):
         row[variant] = best_of(repeat, variant, results, configs[variant], sites[variant], env)
@@ -390,6 +398,20 @@ def cpu_added(with_search: list, without: list) -> str:
     return (
         f"CPU of the whole process tree: {num(a)} s {[round(x, 1) for x in with_search]} with search, "
         f"{num(b)} s {[round(x, 1) for x in without]} without (medians; search adds {num((a - b) / b * 100)} %); "
+    )
+
+
+def cpu_own(index_cpu: list, tree_cpu: list) -> str:
+    """What indexing's own processes (the records made in the build process, the worker, Pagefind) used of
+    each cold build's CPU seconds: measured within one build, so not moved by the machine's drift."""
+    pairs = [(i, t) for i, t in zip(index_cpu, tree_cpu, strict=False) if i is not None and t]
+    if not pairs:
+        return ""
+    shares = [i / (t - i) * 100 for i, t in pairs]
+    runs = ", ".join(f"{num(i)} of {num(t)}" for i, t in pairs)
+    return (
+        f"indexing's own CPU in the same builds: {runs} CPU-s, {num(statistics.median(shares))} % "
+        f"(median; runs {[round(x, 1) for x in shares]}) on top of the rest of the build; "
     )
 
 
@@ -431,6 +453,7 @@ def table(rows: list[dict]) -> str:
             f"{s(r['cold_off']['wall_s'])} s {r['cold_off']['all_wall_s']} "
             f"(search adds {s((cold['wall_s'] - r['cold_off']['wall_s']) / r['cold_off']['wall_s'] * 100)} %); "
             f"{cpu_added(cold['all_cpu_s'], r['cold_off']['all_cpu_s'])}"
+            f"{cpu_own(cold.get('all_index_cpu_s', []), cold['all_cpu_s'])}"
             f"search page deep link with facets: "
             f"{s(deep.get('transferred_kb'))} KB in {deep.get('requests', '–')} requests, hits after "
             f"{s(deep.get('to_first_results_s'), 2)} s, facets after {s(deep.get('to_facets_s'), 2)} s; "

@@ -556,8 +556,12 @@ def test_bundles_are_written_by_a_worker_process(tmp_path: Path) -> None:
     workers = [p for p in multiprocessing.active_children() if p.name == "cohort-archive-search"]
     assert len(workers) == 1 and workers[0].pid != os.getpid()
     indexer.add_page("about/", ABOUT_HTML)
-    assert indexer.run().startswith("4 answers and 1 pages;")
+    stats = indexer.run()
+    assert stats.startswith("4 answers and 1 pages;")
     assert not [p for p in multiprocessing.active_children() if p.name == "cohort-archive-search"]
+    # what indexing cost is counted (the worker and its Pagefind processes, the records made here)
+    assert indexer.cpu_s is not None and indexer.cpu_s > 0
+    assert stats.endswith(f", {indexer.cpu_s:.1f} CPU-s)")
 
 
 def test_bundles_are_written_in_the_build_process_where_no_worker_can_be_had(
@@ -573,7 +577,9 @@ def test_bundles_are_written_in_the_build_process_where_no_worker_can_be_had(
     indexer = SearchIndexer(tmp_path, make_archive(), page_url, None)
     indexer.start(pages=["about/"])
     indexer.add_page("about/", ABOUT_HTML)
-    assert indexer.run().startswith("4 answers and 1 pages;")
+    stats = indexer.run()
+    assert stats.startswith("4 answers and 1 pages;")
+    assert indexer.cpu_s is None and "CPU-s" not in stats  # not a process of its own: not counted
     assert "/about/" in {f["url"] for f in all_fragments(tmp_path)}
     assert bundle_problems(tmp_path / "pagefind" / COHORTS_DIR / "2024-january") == []
 

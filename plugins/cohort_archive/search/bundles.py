@@ -88,11 +88,14 @@ class BundleJob:
 
 @dataclass
 class BundlesDone:
-    """What `write_bundles` made: counts by kind ("record", "html"), refused records, bundles reused."""
+    """What `write_bundles` made: counts by kind ("record", "html"), refused records, bundles reused, and
+    the CPU seconds the worker process and its Pagefind processes used (None when not in a process of its
+    own)."""
 
     indexed: dict[str, int] = field(default_factory=lambda: {"record": 0, "html": 0})
     errors: list[str] = field(default_factory=list)
     reused: int = 0
+    cpu_s: float | None = None
 
 
 def as_text(records: list[SearchRecord]) -> list[SearchRecord]:
@@ -106,12 +109,24 @@ def as_text(records: list[SearchRecord]) -> list[SearchRecord]:
 
 
 def write_bundles(
-    conn: Connection, cancelled: Cancelled, stage: Path, cache_dir: Path | None, binary: Path | None
+    conn: Connection,
+    cancelled: Cancelled,
+    stage: Path,
+    cache_dir: Path | None,
+    binary: Path | None,
+    own_process: bool = False,
 ) -> None:
-    """The worker: write each BundleJob that arrives on `conn` under `stage` (see the module)."""
+    """The worker: write each BundleJob that arrives on `conn` under `stage` (see the module).
+
+    `own_process`: the worker is a process of its own, whose CPU time (with its Pagefind processes') is
+    what indexing costs; it is reported in `BundlesDone.cpu_s`.
+    """
     message: tuple[str, object]
     try:
-        message = ("done", _write_all(conn, cancelled, stage, cache_dir, binary))
+        done = _write_all(conn, cancelled, stage, cache_dir, binary)
+        if done is not None and own_process:
+            done.cpu_s = process_cpu_s()
+        message = ("done", done)
     except BaseException as exc:  # the indexer reports it; a failed index never fails the build
         message = ("failed", exc)
     with contextlib.suppress(OSError):  # the indexer is gone: nobody to tell
@@ -120,6 +135,16 @@ def write_bundles(
         except Exception:  # an exception that cannot be pickled (nothing was sent)
             conn.send(("failed", PagefindError(repr(message[1]))))
     conn.close()
+
+
+def process_cpu_s() -> float | None:
+    """User + system CPU seconds of this process and its ended children (None where not counted)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return None
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _write_all(

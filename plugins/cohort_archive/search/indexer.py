@@ -126,6 +126,10 @@ class SearchIndexer:
         self.errors: list[str] = []
         self.records_indexed = 0
         self.pages_indexed = 0
+        # CPU seconds the last run's indexing used: the records made and sent in the build process, the
+        # worker and its Pagefind processes (None when the worker ran as a thread, uncounted)
+        self.cpu_s: float | None = None
+        self._thread_cpu = 0.0
         self.bundles: list[str] = []  # folders of the last run's bundles, relative to <site>/pagefind/
         self.fed: list[str] = []  # URLs of the main bundle's records, as the worker handed them to Pagefind
         # <stage>/main: the main bundle, <stage>/cohorts: the others; named per indexer, as two indexers of one
@@ -191,6 +195,8 @@ class SearchIndexer:
 
     def _work(self) -> None:
         """Hand the bundles to a worker (`bundles.write_bundles`), then the pages once all are in."""
+        self._thread_cpu = 0.0
+        t0 = time.thread_time()
         try:
             # the answers' HTML as it is: the worker makes it text
             bundles = plan_bundles(answer_records(self.archive, self.page_url, to_text=str))
@@ -205,6 +211,8 @@ class SearchIndexer:
                 worker.join()
         except BaseException as exc:  # handed to run(); a failed index must not fail the build
             self._outcome = exc
+        finally:
+            self._thread_cpu = time.thread_time() - t0
 
     def _talk(self, conn: Connection, jobs: list[BundleJob]) -> BundlesDone:
         """Send the worker its jobs (the main bundle last), then the pages; its answer."""
@@ -269,6 +277,7 @@ class SearchIndexer:
             return f"NOT built ({outcome}); the search page will say so"
         done, bundles = outcome
         indexed, self.errors, self.reused = done.indexed, done.errors, done.reused
+        self.cpu_s = None if done.cpu_s is None else done.cpu_s + self._thread_cpu
         fresh, target = self._stage / "main", self.site_dir / BUNDLE_DIR
         for error in self.errors:
             log.warning("search index: %s", error)
@@ -294,10 +303,11 @@ class SearchIndexer:
         waited = time.monotonic() - t0
         total = time.monotonic() - self._started_at
         reused = f", {self.reused} unchanged (reused)" if self.reused else ""
+        cpu = "" if self.cpu_s is None else f", {self.cpu_s:.1f} CPU-s"
         return (
             f"{self.records_indexed} answers and {self.pages_indexed} pages{errors}; "
             f"{size / 1e6:.1f} MB in {len(files)} files, {len(bundles)} bundles{reused} (indexing {total:.1f} s, "
-            f"of which {waited:.1f} s after the pages were built)"
+            f"of which {waited:.1f} s after the pages were built{cpu})"
         )
 
 
@@ -310,7 +320,7 @@ class _Worker:
             context = multiprocessing.get_context("forkserver")
             self.conn, theirs = context.Pipe()
             self.cancelled: threading.Event | Any = context.Event()
-            args = (theirs, self.cancelled, stage, cache_dir, binary)
+            args = (theirs, self.cancelled, stage, cache_dir, binary, True)
             self._runner: multiprocessing.Process | threading.Thread = context.Process(
                 target=write_bundles, args=args, name="cohort-archive-search", daemon=True
             )
