@@ -173,6 +173,21 @@ def test_template_filler_text_is_no_answer(registry: Registry) -> None:
     assert a and a.markdown == ans
 
 
+def test_an_older_versions_filler_is_no_answer_in_a_later_revision(registry: Registry) -> None:
+    """A report on a revision of the 2025 template read as 2026 still carries 2025's Q31 filler."""
+    filler = registry.fillers["2025-january"][31]
+    assert (
+        registry.template("2026-january").question(31).id == registry.template("2025-january").question(31).id
+    )  # type: ignore[union-attr]
+    report = parse(registry, report_text(registry, "2026-january", q31=filler))
+    assert report.template == "2026-january"
+    a = report.answer(31)
+    assert a and not a.answered and a.words == 0
+    ans = answer_of(registry, "2026-january", 31)
+    a = parse(registry, report_text(registry, "2026-january", q31=f"{ans}\n\n{filler}")).answer(31)
+    assert a and a.markdown == ans
+
+
 def test_answers_indented_as_a_whole_are_dedented(registry: Registry) -> None:
     ans = answer_of(registry, "2025-january", 4)
     indented = "\n".join("    " + line if line else "" for line in ans.split("\n"))

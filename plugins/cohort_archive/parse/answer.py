@@ -52,10 +52,12 @@ def count_images(text: str) -> int:
     return len(_IMAGE.findall(text))
 
 
-def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozenset()) -> tuple[str, bool]:
+def clean(
+    lines: list[str], fillers: tuple[str, ...] = (), sections: frozenset[str] = frozenset()
+) -> tuple[str, bool]:
     """The answer the group wrote, and whether a template placeholder was left beside it.
 
-    Drops `--- question N fill here ---` lines, the template's filler text, what closes the answer but
+    Drops `--- question N fill here ---` lines, the template's filler texts (`fillers`), what closes the answer but
     belongs to the next section (its intro, quoted or not; its heading, when `sections` (normalised
     section names) has it; a rule `---`, `***`), and `--- ... ---` wrapper dashes around the whole
     answer; removes indentation common to all lines.
@@ -74,7 +76,7 @@ def clean(lines: list[str], filler: str = "", sections: frozenset[str] = frozens
     kept = [_without_empty_code(line) if "`" in line else line for line in kept]
     kept = ["" if "\u2014" in line and _DASH_LINE.match(line) else line for line in kept]  # a lone `—`
     kept = _without_label(trim_blank_lines(kept))
-    if filler:
+    for filler in fillers:
         kept = _drop_filler(kept, filler)
     kept = trim_blank_lines(kept)
     while kept:  # the next section's intro and heading (when not a heading MkDocs knows), a separator

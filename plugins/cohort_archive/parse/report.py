@@ -54,9 +54,9 @@ def parse_report(
         )
     template = match.template
     located = locate(doc, template, match, registry.other_wordings(template.id))
-    fillers = registry.fillers.get(template.id, {})
+    fillers = registry.fillers_of(template.id)
     sections = section_names(template)
-    answers = [_answer(doc, loc, fillers.get(loc.spec.number, ""), sections) for loc in located]
+    answers = [_answer(doc, loc, fillers.get(loc.spec.number, ()), sections) for loc in located]
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
@@ -94,7 +94,7 @@ def _img_tags(text: str) -> int:
     )
 
 
-def _answer(doc: Document, loc: Located, filler: str, sections: frozenset[str]) -> Answer:
+def _answer(doc: Document, loc: Located, fillers: tuple[str, ...], sections: frozenset[str]) -> Answer:
     spec = loc.spec
     where = f"Q{spec.number}"
     if loc.start is None:
@@ -112,7 +112,7 @@ def _answer(doc: Document, loc: Located, filler: str, sections: frozenset[str]) 
     if loc.copies:
         message = f"Question {spec.number} is written {len(loc.copies) + 1} times; its answers are joined"
         problems.append(Problem(where, message))
-    text, placeholder_left = clean(all_answer_lines(doc, loc), filler, sections)
+    text, placeholder_left = clean(all_answer_lines(doc, loc), fillers, sections)
     if placeholder_left and _only_a_name(text, spec):
         message = f"only {' '.join(text.split())!r} beside the template placeholder: taken as unanswered"
         problems.append(Problem(where, message, severity="info"))

@@ -55,6 +55,26 @@ class Registry:
         """Templates oldest first."""
         return [self.templates[k] for k in sorted(self.templates, key=self.age)]
 
+    def fillers_of(self, id: str) -> dict[int, tuple[str, ...]]:
+        """Question number -> the filler texts to drop from its answers: this version's own first, then
+        those other versions ship for the same question (canonical id), as a report on a later revision of
+        a template can still carry the older one's filler."""
+        own = self.template(id)
+        out: dict[int, tuple[str, ...]] = {}
+        for q in own.questions:
+            texts = [self.fillers.get(id, {}).get(q.number, "")]
+            texts += [
+                self.fillers.get(t.id, {}).get(o.number, "")
+                for t in self.ordered()
+                if t.id != id
+                for o in t.questions
+                if o.id == q.id
+            ]
+            found = tuple(dict.fromkeys(t for t in texts if t))
+            if found:
+                out[q.number] = found
+        return out
+
     def other_wordings(self, id: str) -> dict[int, tuple[str, ...]]:
         """Question number -> the prompts other versions give the same question (canonical id), when
         worded otherwise: a group may answer one question of an older template in a newer report."""
