@@ -403,7 +403,8 @@ def test_deleted_checklist(registry: Registry) -> None:
      ("* [50%]", False), ("*", False), ("[x]", True), ("1. [x]", True), ("2) [ ]", False), ("- ✅", True),
      ("- ✔️", True), ("* ❌", False), ("- ☐", False), ("* [ok]", True), ("* [Done]", True), ("* [yes]", True),
      ("* [v]", True), ("* [*]", True), ("* [×]", True), ("* [☒]", True), ("* [?]", False), ("* [no]", False),
-     ("* [not applicable]", False), ("* [Y]", True), ("* [ check ]", True), ("* [checked]", True)],
+     ("* [not applicable]", False), ("* [Y]", True), ("* [ check ]", True), ("* [checked]", True),
+     ("* ([X])", True), ("- ([ ])", False)],
 )  # fmt: skip
 def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
     template = registry.template("2026-january")
@@ -731,6 +732,19 @@ def test_checklist_entry_with_a_long_note_after_its_module_tag_matches(registry:
     text = text.replace(line, line + "\n" + note, 1)
     report = parse(registry, text)
     assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+
+
+@pytest.mark.parametrize("between", [" ", ", ", " - ", "; "])
+def test_two_items_typed_on_one_line_are_two_entries(registry: Registry, between: str) -> None:
+    """`- [x] A ... (M17) B ... (M18)`: each module tag closes an item."""
+    template = registry.template("2026-january")
+    text = render(template, {1: GROUP}, ticked=set())
+    lines = text.splitlines()
+    k = next(n for n, ln in enumerate(lines) if ln.startswith("* [ ]") and ln.endswith(")"))
+    lines[k : k + 2] = ["* [x] " + lines[k][6:] + between + lines[k + 1][6:]]
+    report = parse(registry, "\n".join(lines))
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+    assert [e.checked for e in report.checklist].count(True) == 2
 
 
 @pytest.mark.parametrize("box", ["* [ ] ", "* [x]  ", "- [ ]\t"])

@@ -9,7 +9,7 @@ from cohort_archive.registry.detect import align_hits
 from cohort_archive.registry.document import Document
 from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
-# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`,
+# `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* ([X])`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`,
 # or a bare `[x]`; or a bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding
 # x/X/×/✓/✔/✅/☑/☒, a star, or a word saying so (`[ok]`, `[done]`, `[yes]`, `[Y]`, `[v]`, `[check]`) is ticked;
 # anything else (`-`, `~`, `%`: partly done; `?`; ❌) is not.
@@ -26,6 +26,9 @@ _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
 _TAG = r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)"  # a module tag: `(M5)`, `(M2+M6)`
 _MODULES = re.compile(_TAG + r"\s*$")  # ending the entry
 _TAG_ANYWHERE = re.compile(_TAG)
+# a box in parentheses, `* ([X]) item`: the box it holds
+_PAREN_BOX = re.compile(rf"^([ \t]{{0,3}}(?:{_MARK}[ \t]*)?)\((\[[^\]\n]{{0,5}}\])\)")
+_BETWEEN_ITEMS = " \t,;|/-\u2013\u2014"  # what may stand between two items typed on one line
 MATCH_THRESHOLD = 0.6
 MODULE_MATCH = 0.5  # an entry and an item with the same module tag, whatever their words: below any match
 
@@ -44,6 +47,8 @@ def parse_checklist(
     i = start
     while i < end:
         line = lines[i]
+        if "([" in line:
+            line = _PAREN_BOX.sub(r"\1\2", line)
         boxed = _ITEM.match(line)
         bullet = None if boxed else _BULLET.match(line)
         row = None if boxed or bullet or doc.code[i] else _table_item(line)
@@ -65,7 +70,7 @@ def parse_checklist(
             i += 1
             continue
         box = (boxed.group(1) or boxed.group(2) or "") if boxed else ""
-        raw.append((text, bool(_TICK.search(box)), bool(boxed)))
+        raw += [(part, bool(_TICK.search(box)), bool(boxed)) for part in _one_per_tag(text)]
         i += 1
     words = [tokens(_MODULES.sub("", text)) for text, _, _ in raw]
     index = phrase_index(tuple(phrase_tokens(item.text) for item in items))
@@ -91,6 +96,19 @@ def parse_checklist(
         entries.append(ChecklistEntry(spec.id if spec else None, text, checked, modules))
     present = sum(e.item is not None for e in entries) >= 3 or sum(1 for *_, b in raw if b) >= 3
     return (entries if present else []), present
+
+
+def _one_per_tag(text: str) -> list[str]:
+    """The items typed on one line, each closed by its module tag (`A ... (M17) B ... (M18)`); a note
+    after the last tag stays with its item."""
+    parts = []
+    while len(found := list(_TAG_ANYWHERE.finditer(text))) > 1 and _MODULES.search(text):
+        head, tail = text[: found[0].end()].strip(), text[found[0].end() :].strip(_BETWEEN_ITEMS)
+        if not tokens(_TAG_ANYWHERE.sub("", head)) or not tokens(_TAG_ANYWHERE.sub("", tail)):
+            break  # `(M5) (M6)`, `item (M5, M6)`-like: one item
+        parts.append(head)
+        text = tail
+    return [*parts, text]
 
 
 def _table_item(line: str) -> tuple[str, bool] | None:
