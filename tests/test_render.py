@@ -6,16 +6,15 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import markdown
 import pytest
 
 from cohort_archive.figures.sanitise import sanitise_html
 from cohort_archive.gfm import as_github
 from cohort_archive.render import (
-    EXTENSION_CONFIGS,
     EXTENSIONS,
     MarkdownRenderer,
     may_autolink,
+    new_markdown,
     plain_paragraphs,
 )
 
@@ -25,8 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 def full(text: str) -> str:
     """What every answer used to get: all extensions, magiclink and emoji included (after the same
     GitHub-rules pass)."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    return sanitise_html(md.convert(as_github(text)))
+    return sanitise_html(new_markdown(EXTENSIONS).convert(as_github(text)))
 
 
 def project_texts() -> list[str]:
@@ -60,6 +58,30 @@ def test_links_are_still_made() -> None:
     assert '<a href="https://example.com/docs"' in renderer.render("See https://example.com/docs for more.")
     assert 'href="mailto:s123456@student.dtu.dk"' in renderer.render("Mail s123456@student.dtu.dk")
     assert 'href="http://www.example.com"' in renderer.render("Look at www.example.com")
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("Set source=https://example.org/repo and go", "https://example.org/repo"),
+        ("Pull image:https://example.org/img", "https://example.org/img"),
+        ("The flag --url=https://example.org/api/v1 works", "https://example.org/api/v1"),
+        ("A path/https://example.org/x", "https://example.org/x"),
+        ("(www.example.org)", "http://www.example.org"),
+    ],
+)
+def test_bare_urls_are_linked_where_github_links_them(text: str, linked: str) -> None:
+    """GitHub links `http(s)://` after anything but a letter (`=`, `:`, `-`, `/`); magiclink alone
+    only after whitespace and a few delimiters."""
+    assert f'href="{linked}"' in MarkdownRenderer().render(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["xhttps://example.org/z", "a=www.example.org b", "`x=https://example.org`", "name:www.example.org"],
+)
+def test_no_link_where_github_makes_none(text: str) -> None:
+    assert "<a " not in MarkdownRenderer().render(text)
 
 
 def test_same_html_as_with_magiclink_everywhere() -> None:

@@ -7,6 +7,7 @@ import threading
 
 import markdown
 from pymdownx import emoji
+from pymdownx.magiclink import MagiclinkPattern
 
 from .figures.sanitise import sanitise_html
 from .gfm import as_github
@@ -46,7 +47,27 @@ _BLANK_LINES = re.compile(r"\n{2,}")
 
 MAGICLINK = "pymdownx.magiclink"
 EMOJI = "pymdownx.emoji"
+# Where GitHub links a bare URL: `http://`, `https://`, `ftp://` after anything but a letter (`source=https://…`,
+# `--url=https://…`: it looks back over the scheme's letters only), `www.` where magiclink does (at the start,
+# after whitespace or `*_~(`). Magiclink alone wants whitespace or one of those before a scheme too.
+_GFM_BARE_URL = r"""(?xi)
+(?:
+    (?<![a-z])(?:ht|f)tps?://|
+    (?<![^\s*_~^[('"\x03])(?P<www>w{3}\.)
+)
+"""
 _SHORTCODE = re.compile(r":[+\-\w]+:")
+
+
+def new_markdown(extensions: list[str]) -> markdown.Markdown:
+    """Python-Markdown with `extensions` (of EXTENSIONS) configured for answers; magiclink, when among
+    them, links bare URLs where GitHub does (`_GFM_BARE_URL`)."""
+    md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
+    if MAGICLINK in extensions:
+        bare = MagiclinkPattern(_GFM_BARE_URL, md)
+        bare.config = md.inlinePatterns["magic-link"].config
+        md.inlinePatterns.register(bare, "magic-link", 85)
+    return md
 
 
 def plain_paragraphs(text: str) -> str | None:
@@ -84,7 +105,7 @@ class MarkdownRenderer:
             skip = {MAGICLINK} if not links else set()
             skip |= {EMOJI} if not shortcodes else set()
             extensions = [e for e in EXTENSIONS if e not in skip]
-            md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
+            md = new_markdown(extensions)
             setattr(self._local, name, md)
         return md
 
