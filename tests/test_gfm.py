@@ -251,3 +251,37 @@ def test_an_unknown_tag_inside_emphasis_keeps_the_emphasis(render) -> None:
 def test_a_longer_run_closes_a_fence(render) -> None:
     html = render("```bash\nuv sync\n````\nThen this text.\n\n```bash\nmore\n```")
     assert tags(html) == ["pre", "p", "pre"] and "<p>Then this text.</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Checks:\n\n- **Style:**\n  Its settings:\n  ```ini\n  [lint]\n  width = 99\n\n- **A** sorts.\n- **B** asks.",
+            ["p", "ul", "li", "pre", "li", "li"],
+        ),
+        ("* ```sh\n  fetch\nback at the margin", ["ul", "li", "pre", "p"]),
+    ],
+    ids=["below-text", "on-item-line"],
+)
+def test_a_fence_left_open_in_a_list_item_ends_with_the_item(render, text: str, expected: list[str]) -> None:
+    html = render(text)
+    assert tags(html) == expected
+    assert "```" not in html
+
+
+def test_text_at_the_margin_after_a_fence_left_open_in_an_item_is_a_paragraph(render) -> None:
+    html = render("- first\n\n  ```sh\n  make all\n\nA paragraph after the list.")
+    assert "<p>A paragraph after the list.</p>" in html and "<pre" in html and "```" not in html
+
+
+@pytest.mark.parametrize("tag", ["</table>", "</div>", '<p align="center">'])
+def test_spaces_after_an_html_blocks_line_are_no_code_block(render, tag: str) -> None:
+    opening = {"</table>": "<table>\n<tr><td>1</td></tr>", "</div>": "<div>\nhi"}.get(tag, "")
+    text = (
+        f"Results:\n\n{opening}\n{tag}" + " " * 12 + "\n\nThe end."
+        if opening
+        else f"{tag}" + " " * 8 + "\nhi</p>\n\nThe end."
+    )
+    html = render(text)
+    assert "<pre" not in html and "<p>The end.</p>" in html

@@ -15,7 +15,9 @@ whose block rules differ exactly where reports often lean on GitHub's:
   words after it stay (the sanitiser drops what follows an SVG element such as `path`);
 - a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them), and one
   ending a line breaks the line;
-- a code fence left open runs to the end, and one opened on a list item's line is code in that item;
+- a code fence left open runs to the end of the answer, or of the list item it is in; one opened on a list
+  item's line is code in that item;
+- spaces after a block-level HTML tag's line (`</table>    `) are nothing, not an indented code block;
 - a fence's info string names its language by its first word (```` ```bash run.sh ````); one that names
   none (a command typed on the fence's line) is kept as the code's first line, which GitHub would hide;
 - `[here](insert link)` (a space in the destination, no title) is text, not a link to nowhere.
@@ -48,6 +50,7 @@ _ANGLED = re.compile(r"(?<!\]\()(?<!\]:)(?<!\]: )<([^<>\n]+)>")  # (not a link's
 # or an autolink (`<https://...>`, `<name@host>`); anything else there is text
 _TAG = re.compile(r"^(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|[!?].*)$", re.S)
 _TAG_NAME = re.compile(r"^/?([A-Za-z][A-Za-z0-9-]*)")
+_HTML_BLOCK_LINE = re.compile(r"^[ ]{0,3}</?([A-Za-z][A-Za-z0-9-]*)(?:[\s>]|/>|$)")  # `</table>`, `<div ...>`
 # GFM's tag filter: GitHub shows these tags as text
 _FILTERED_TAGS = frozenset(
     {"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes", "script", "plaintext"}
@@ -85,6 +88,7 @@ class _Fence:
     indent: int  # its indentation
     strip: bool  # whether that indentation comes off its lines (a fence outside lists)
     shift: str = ""  # put in front of its lines once that is off (a fence opened on an item's line)
+    within: int = 0  # the text column of the list item it is in: a line indented less ends both (0: none)
 
 
 def as_github(text: str) -> str:
@@ -99,6 +103,9 @@ def as_github(text: str) -> str:
     code: str | None = None  # the backticks of a code span going on from the line above
     for k, raw in enumerate(lines):
         prefix, line = _split_quote(raw)
+        if fence is not None and fence.within and line.strip() and _indent(line) < fence.within:
+            out.append(_fence_end(fence))  # the list item ends here, and a fence left open in it with it
+            fence, after_fence = None, not _is_item(line)
         if fence is not None:
             closing = _closes(line, fence)
             if closing:  # a longer run closes it too on GitHub; Python-Markdown wants the opening one
@@ -116,7 +123,8 @@ def as_github(text: str) -> str:
         if code is None and (opening := _opens(line)):
             indent = len(opening.group(1))
             listed = (bool(items) and indent > 0) or _is_item(prev) or indent > 3
-            fence = _Fence(prefix, opening.group(2), indent, strip=not listed)
+            within = min(indent, items[-1].content) if items and listed else 0
+            fence = _Fence(prefix, opening.group(2), indent, strip=not listed, within=within)
             if not listed:
                 if prev.strip():
                     out.append(blank)  # a fence right below a line of text
@@ -153,7 +161,8 @@ def as_github(text: str) -> str:
                 out.append(blank)
             if opening := _opens(text):
                 # a fence opened on the item's line (`* ```sh`): Python-Markdown needs it below, in the item
-                fence = _Fence(prefix, opening.group(2), items[-1].content, True, " " * (4 * len(items)))
+                column = items[-1].content
+                fence = _Fence(prefix, opening.group(2), column, True, " " * (4 * len(items)), column)
                 out.append(prefix + line[: len(line) - len(text)].rstrip() + " ")
                 out += [prefix + fence.shift + head for head in _header(opening.group(2), opening.group(3))]
                 continue
@@ -167,6 +176,8 @@ def as_github(text: str) -> str:
                     out.append(blank)  # a table right below a line of text
                 items = []
             line = _HASH_TEXT.sub(r"\1\\\2", line)
+            if line[-1:] in (" ", "\t") and code is None and _html_block_line(line):
+                line = line.rstrip()  # raw HTML to GitHub; Python-Markdown made code of 4 trailing spaces
         if "`" in line or code is not None:  # code spans, also one going on from the lines above
             parts, code = _code_parts(line, code, functools.partial(_paragraph_below, lines, k))
         else:
@@ -183,8 +194,23 @@ def as_github(text: str) -> str:
             parts = _outside_code(parts, lambda part: _SPACED_LINK.sub(_not_a_link, part))
         out.append(prefix + "".join(part for part, _ in parts))
     if fence is not None:  # an unclosed fence runs to the end of the answer, as on GitHub
-        out.append(fence.prefix + (fence.shift if fence.strip else " " * fence.indent) + fence.run)
+        out.append(_fence_end(fence))
     return "\n".join(out)
+
+
+def _html_block_line(line: str) -> bool:
+    """Whether `line` starts an HTML block (or goes on in one) as a block-level tag: `<table>`, `</div>`."""
+    m = _HTML_BLOCK_LINE.match(line)
+    return m is not None and m.group(1).lower() in BLOCK_LEVEL_ELEMENTS
+
+
+def _fence_end(fence: _Fence) -> str:
+    """A closing line for `fence`, which the text left open."""
+    return fence.prefix + (fence.shift if fence.strip else " " * fence.indent) + fence.run
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _split_quote(line: str) -> tuple[str, str]:
