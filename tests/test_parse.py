@@ -106,6 +106,35 @@ def test_answer_inside_the_blockquote(registry: Registry) -> None:
     assert report.answer(10).markdown == answer_of(registry, "2025-january", 10)  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("between", ["```bash\nuv run train\n```", ""], ids=["code-block", "blank-line"])
+def test_an_answer_typed_in_the_quote_goes_on_in_a_second_quote_after_a_break(
+    registry: Registry, between: str
+) -> None:
+    """`> Answer:` / `> first part`, then a code block (or a blank line), then `> second part`: both parts
+    are the answer, read alike (no quote, no `>` counted)."""
+    first, second = "We build the image like this:", "The file is in the repository.\n\nIt has two stages."
+    quoted = "> " + second.replace("\n", "\n> ").replace("> \n", ">\n")
+    ans = answer_of(registry, "2025-january", 15)
+    text = report_text(registry).replace(
+        f"> Answer:\n\n{ans}\n", f"> Answer:\n>\n> {first}\n{between}\n{quoted}\n"
+    )
+    a = parse(registry, text).answer(15)
+    expected = f"{first}\n\n{between}\n{second}" if between else f"{first}\n\n{second}"
+    assert a and re.sub(r"\n{3,}", "\n\n", a.markdown) == expected
+    assert a.words == len(expected.split())
+
+
+def test_a_question_heading_typed_in_the_quote_above_its_prompt_starts_it(registry: Registry) -> None:
+    """`> ### Question 3` typed at the end of Q2's quote: Q3's heading, not Q2's answer."""
+    text = report_text(registry, q2="s111111, s222222")
+    text = re.sub(r"s222222\n\n### Question 3\n\n> \*\*", "s222222\n> ### Question 3\n> **", text)
+    assert "> ### Question 3\n> **" in text
+    report = parse(registry, text)
+    assert report.answer(2).markdown == "s111111, s222222"  # type: ignore[union-attr]
+    assert report.answer(3).markdown == answer_of(registry, "2025-january", 3)  # type: ignore[union-attr]
+    assert not [p for p in report.answer(3).problems if "heading" in p.message]  # type: ignore[union-attr]
+
+
 def test_answer_inside_the_blockquote_with_placeholder_left_below(registry: Registry) -> None:
     ans = answer_of(registry, "2025-january", 9)
     quoted = "> " + ans.replace("\n", "\n> ")

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from cohort_archive.model import QuestionSpec, Template
 from cohort_archive.parse.answer import trim_blank_lines
 from cohort_archive.registry.detect import MATCH_THRESHOLD, Match, prompt_words
-from cohort_archive.registry.document import Document, Heading, Paragraph, is_quoted, strip_quote
+from cohort_archive.registry.document import (
+    Document,
+    Heading,
+    Paragraph,
+    is_quoted,
+    quoted_question_heading,
+    strip_quote,
+)
 from cohort_archive.registry.text import normalise, normalised_phrase, phrase_tokens, similarity, tokens
 
 # (every `Answer:` has a colon: a line without one is not tried)
@@ -176,13 +183,19 @@ def _at_prompt(
     floor: int = -1,
 ) -> None:
     """Place `loc` at `prompt`, or at the heading just above it (blank lines between; not a section's
-    heading, and below line `floor`)."""
+    heading, and below line `floor`), also its `Question N` heading typed in the prompt's quote."""
     loc.prompt, loc.start = prompt, prompt.start
     j = prompt.start - 1
     while j > floor and not doc.lines[j].strip():
         j -= 1
     if j > floor and j in heading_lines and not _is_section(heading_lines[j].text, template):
         loc.start, loc.heading = j, heading_lines[j].text
+    elif prompt.quoted:  # its `Question N` heading typed inside the quote (`> ### Question 3`)
+        j = prompt.start - 1
+        while j > floor and is_quoted(doc.lines[j]) and not strip_quote(doc.lines[j]).strip():
+            j -= 1
+        if j > floor and (q := quoted_question_heading(doc.lines[j])) and q[0] == loc.spec.number:
+            loc.start, loc.heading = j, q[1]
 
 
 def _own_heading_above(doc: Document, loc: Located, found: list[Located], template: Template) -> None:
@@ -261,6 +274,13 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
         quoted = ([rest] if rest.strip() else []) + inner[marker + 1 :]
         if not is_quoted(lines[b_start]):  # an unquoted `Answer:` runs on into the lines below
             quoted, after = [], quoted + after
+        elif any(line.strip() for line in quoted):
+            # the answer is typed in the prompt's quote: so is a part of it quoted again after a code
+            # block or a blank line, which reads the same way (its `>` markers are no words either)
+            after = [
+                strip_quote(line) if not doc.code[b_end + i] and is_quoted(line) else line
+                for i, line in enumerate(after)
+            ]
     elif (k := _unquoted_example(doc, inner, b_end, loc.end)) is not None:
         rest = _ANSWER.match(strip_quote(lines[k])).group(1)  # type: ignore[union-attr]
         quoted, after = [], ([rest] if rest.strip() else []) + lines[k + 1 : loc.end]

@@ -55,6 +55,18 @@ def strip_quote(line: str) -> str:
     return line[m.end() :] if m else line
 
 
+def quoted_question_heading(line: str) -> tuple[int, str] | None:
+    """(number, text) of a `Question N` heading typed inside a quote (`> ### Question 3`), else None."""
+    if not _QUOTE.match(line):
+        return None
+    m = _HEADING.match(strip_quote(line))
+    if m is None:
+        return None
+    text = m.group(2).strip()
+    q = _QUESTION_HEADING.match(text.replace("*", "").replace("_", " "))
+    return (int(q.group(1)), text) if q else None
+
+
 def is_quoted(line: str) -> bool:
     return bool(_QUOTE.match(line))
 
