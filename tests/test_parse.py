@@ -124,6 +124,20 @@ def test_an_answer_typed_in_the_quote_goes_on_in_a_second_quote_after_a_break(
     assert a.words == len(expected.split())
 
 
+def test_a_line_splitting_the_prompts_quote_leaves_the_example_out_of_the_answer(registry: Registry) -> None:
+    """A line of the group's between the length hint and `> Example:` splits the template's quote: the
+    second part (example, `Answer:`) is still template; the group's line is kept."""
+    text = report_text(registry, "2026-january")
+    ans = answer_of(registry, "2026-january", 29)
+    head, sep, tail = text.partition("### Question 29")
+    hint = re.search(r"> Recommended answer length: [^\n]*\n>\n", tail)
+    assert sep and hint
+    tail = tail[: hint.end() - 2] + "\n[Sketch](figures/sketch.png)\n\n>\n" + tail[hint.end() :]
+    a = parse(registry, head + sep + tail).answer(29)
+    assert a and re.sub(r"\n{3,}", "\n\n", a.markdown) == f"[Sketch](figures/sketch.png)\n\n{ans}"
+    assert a.words == len(ans.split()) + 1
+
+
 def test_a_question_heading_typed_in_the_quote_above_its_prompt_starts_it(registry: Registry) -> None:
     """`> ### Question 3` typed at the end of Q2's quote: Q3's heading, not Q2's answer."""
     text = report_text(registry, q2="s111111, s222222")

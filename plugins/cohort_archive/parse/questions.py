@@ -289,6 +289,11 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
         first = next((i for i, line in enumerate(after) if line.strip()), None)
         if first is not None and (m := _ANSWER.match(after[first])):  # `Answer:` outside the quote
             after = ([m.group(1)] if m.group(1).strip() else []) + after[first + 1 :]
+        elif (rest_of_quote := _template_quote_below(doc, b_end, loc.end)) is not None:
+            q_start, k = rest_of_quote
+            rest = _ANSWER.match(strip_quote(lines[k])).group(1)  # type: ignore[union-attr]
+            own = trim_blank_lines(lines[b_end:q_start])
+            after = own + ([""] if own else []) + ([rest] if rest.strip() else []) + lines[k + 1 : loc.end]
     answer = _after_retyped_prompt(quoted + ([""] if quoted and after else []) + after, loc)
     if before:
         rest = trim_blank_lines(answer)
@@ -338,6 +343,37 @@ def _unquoted_example(doc: Document, inner: list[str], b_end: int, end: int) -> 
             return None
         if lines[k].strip() and not _example_like(lines[k]):
             return None
+    return None
+
+
+def _template_quote_below(doc: Document, b_end: int, end: int) -> tuple[int, int] | None:
+    """(first line, `Answer:` line) of the rest of the template's quote (`Example:`, the example,
+    `Answer:`) when a line or two of the group's split it off the prompt's quote; else None.
+
+    Only when every line of that second quote is template matter, as report.py, which splits at
+    `Answer:`, would drop it; the group's lines between are kept.
+    """
+    lines, own = doc.lines, 0
+    for k in range(b_end, min(end, b_end + _EXAMPLE_LINES + 1)):
+        if doc.code[k]:
+            return None
+        if is_quoted(lines[k]):
+            break
+        own += bool(lines[k].strip())
+        if own > 2:
+            return None
+    else:
+        return None
+    q_start, example = k, False
+    while k < end and is_quoted(lines[k]) and not doc.code[k]:
+        inside = strip_quote(lines[k])
+        if ":" in inside and _ANSWER.match(inside):
+            return (q_start, k) if example else None
+        if _EXAMPLE.match(inside):
+            example = True
+        elif inside.strip() and not (_example_like(inside) or _is_hint(inside)):
+            return None
+        k += 1
     return None
 
 
