@@ -68,6 +68,9 @@ def test_links_are_still_made() -> None:
         ("The flag --url=https://example.org/api/v1 works", "https://example.org/api/v1"),
         ("A path/https://example.org/x", "https://example.org/x"),
         ("(www.example.org)", "http://www.example.org"),
+        ("[x] https://example.org/after", "https://example.org/after"),
+        ("\\[https://example.org/escaped", "https://example.org/escaped"),
+        ("[link](https://example.org/a) then https://example.org/b", "https://example.org/b"),
     ],
 )
 def test_bare_urls_are_linked_where_github_links_them(text: str, linked: str) -> None:
@@ -78,7 +81,17 @@ def test_bare_urls_are_linked_where_github_links_them(text: str, linked: str) ->
 
 @pytest.mark.parametrize(
     "text",
-    ["xhttps://example.org/z", "a=www.example.org b", "`x=https://example.org`", "name:www.example.org"],
+    [
+        "xhttps://example.org/z",
+        "a=www.example.org b",
+        "`x=https://example.org`",
+        "name:www.example.org",
+        "[https://example.org/runs/1](Check the run)",
+        "[https://example.org/runs/1]",
+        "[see https://example.org/x]",
+        "[a [b] https://example.org/x",
+        "[www.example.org]",
+    ],
 )
 def test_no_link_where_github_makes_none(text: str) -> None:
     assert "<a " not in MarkdownRenderer().render(text)

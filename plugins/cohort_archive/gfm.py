@@ -341,7 +341,9 @@ def _not_a_link(m: re.Match[str]) -> str:
     """`[text](dest title)` as it is when the title is quoted, else shown as text, as GitHub shows it."""
     if m.group(2) and _LINK_TITLE.match(m.group(3)):
         return m.group(0)
-    return "\\" + m.group(0)
+    # `[text]\(dest words)`: its bracket stays a bracket (no URL in it is linked, as on GitHub)
+    cut = len(m.group(1)) + 2
+    return m.group(0)[:cut] + "\\" + m.group(0)[cut:]
 
 
 def _unescape(m: re.Match[str]) -> str:

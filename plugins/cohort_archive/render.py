@@ -49,7 +49,8 @@ MAGICLINK = "pymdownx.magiclink"
 EMOJI = "pymdownx.emoji"
 # Where GitHub links a bare URL: `http://`, `https://`, `ftp://` after anything but a letter (`source=https://…`,
 # `--url=https://…`: it looks back over the scheme's letters only), `www.` where magiclink does (at the start,
-# after whitespace or `*_~(`). Magiclink alone wants whitespace or one of those before a scheme too.
+# after whitespace or `*_~(`); neither inside an open `[` (`_BareUrl`). Magiclink alone wants whitespace or one
+# of those before a scheme too.
 _GFM_BARE_URL = r"""(?xi)
 (?:
     (?<![a-z])(?:ht|f)tps?://|
@@ -59,12 +60,34 @@ _GFM_BARE_URL = r"""(?xi)
 _SHORTCODE = re.compile(r":[+\-\w]+:")
 
 
+class _BareUrl(MagiclinkPattern):
+    """Magiclink's bare URL, made where GitHub makes one: not inside a `[` left open (cmark-gfm makes no
+    URL link while a bracket is open: `[https://…](some words)` and `[see https://…]` stay text)."""
+
+    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]
+        if "[" in data and _in_bracket(data, m.start(0)):
+            return None, None, None
+        return super().handleMatch(m, data)
+
+
+def _in_bracket(data: str, end: int) -> bool:
+    """Whether a `[` before `end` is still open there (links are placeholders by now: what is left of
+    brackets is text)."""
+    depth = 0
+    for char in data[:end]:
+        if char == "[":
+            depth += 1
+        elif char == "]" and depth:
+            depth -= 1
+    return depth > 0
+
+
 def new_markdown(extensions: list[str]) -> markdown.Markdown:
     """Python-Markdown with `extensions` (of EXTENSIONS) configured for answers; magiclink, when among
     them, links bare URLs where GitHub does (`_GFM_BARE_URL`)."""
     md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
     if MAGICLINK in extensions:
-        bare = MagiclinkPattern(_GFM_BARE_URL, md)
+        bare = _BareUrl(_GFM_BARE_URL, md)
         bare.config = md.inlinePatterns["magic-link"].config
         md.inlinePatterns.register(bare, "magic-link", 85)
     return md
