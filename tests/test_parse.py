@@ -14,6 +14,7 @@ from cohort_archive.model import Report
 from cohort_archive.parse import parse_report
 from cohort_archive.parse.answer import count_images, count_words, demote_headings
 from cohort_archive.registry import Registry, load_registry
+from cohort_archive.render import MarkdownRenderer
 from conftest import templates_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
@@ -267,6 +268,16 @@ def test_headings_inside_answers_are_demoted(registry: Registry) -> None:
     assert not re.search(r"^#{1,4} ", q11.markdown.replace("# a comment", ""), re.M)
     assert report.answer(12).markdown.startswith("###### Just a heading")  # type: ignore[union-attr]
     assert all(a.answered for a in report.answers)
+
+
+def test_headings_in_list_items_and_quotes_are_demoted_too(registry: Registry) -> None:
+    ans = "Two ways:\n\n- ### Locally:\n  run it.\n- ### Cloud:\n  deploy it.\n\n1. # First\n\n> ## Quoted\n\n- #1 is no heading"
+    a = parse(registry, report_text(registry, q11=ans)).answer(11)
+    assert a is not None and a.words == len(ans.split())
+    assert "- ###### Locally:" in a.markdown and "- ###### Cloud:" in a.markdown
+    assert "1. ##### First" in a.markdown and "> ###### Quoted" in a.markdown and "- #1 is" in a.markdown
+    html = MarkdownRenderer().render(a.markdown)
+    assert not re.search(r"<h[1-4]", html) and "<h6>Locally:</h6>" in html
 
 
 def test_demote_headings_leaves_pre_blocks() -> None:
