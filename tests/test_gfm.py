@@ -285,3 +285,23 @@ def test_spaces_after_an_html_blocks_line_are_no_code_block(render, tag: str) ->
     )
     html = render(text)
     assert "<pre" not in html and "<p>The end.</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. one\n2. two:\n* a\n* b\n3. three", ["ol", "li", "li", "ul", "li", "li", "ol", "li"]),
+        ("- a\n- b\n3. c", ["ul", "li", "li", "ol", "li"]),
+        ("- a\nmore of a\n1. c", ["ul", "li", "ol", "li"]),
+    ],
+    ids=["bullets-in-numbered", "numbered-from-3", "after-lazy-text"],
+)
+def test_a_list_of_the_other_kind_right_below_an_item_starts_a_new_list(
+    render, text: str, expected: list[str]
+) -> None:
+    html = render(text)
+    assert tags(html) == expected and "* " not in html
+
+
+def test_a_numbered_line_not_from_1_below_a_paragraph_stays_text(render) -> None:
+    assert tags(render("para\n3. x")) == ["p"]

@@ -148,15 +148,16 @@ def as_github(text: str) -> str:
             text = line[item.end() :]
             outer = items[0] if items else None
             line = _nest(line, item, items)
-            # a list right below a line of text; or a list of the other kind (numbered after bullets) right
-            # below an item's last line: GitHub starts a new list there, Python-Markdown reads on as text
-            new_list = outer is None or (len(items) == 1 and outer.ordered != items[0].ordered)
+            # a list right below a line of text; or a list of the other kind (numbered after bullets, or
+            # bullets after numbered) right below an item: GitHub starts a new list there, Python-Markdown
+            # reads on as text
+            other_kind = outer is not None and len(items) == 1 and outer.ordered != items[0].ordered
             if (
-                new_list
+                (outer is None or other_kind)
                 and prev.strip()
-                and not _is_item(prev)
+                and (other_kind or not _is_item(prev))
                 and len(item.group(1)) <= 3
-                and _interrupts(item)
+                and (other_kind or _interrupts(item))  # (an item's text is no paragraph it interrupts)
             ):
                 out.append(blank)
             if opening := _opens(text):
