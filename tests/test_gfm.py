@@ -305,3 +305,10 @@ def test_a_list_of_the_other_kind_right_below_an_item_starts_a_new_list(
 
 def test_a_numbered_line_not_from_1_below_a_paragraph_stays_text(render) -> None:
     assert tags(render("para\n3. x")) == ["p"]
+
+
+def test_a_star_after_a_space_ending_lines_is_text_and_no_words_go(render) -> None:
+    text = "*a **B** c *\n*d e **B** f g *"
+    html = render(text)
+    assert re.sub(r"<[^>]+>", "", html).split() == ["*a", "B", "c", "*", "*d", "e", "B", "f", "g", "*"]
+    assert tags(render("* * *")) == [] and "<hr" in render("* * *")  # a rule stays a rule

@@ -20,7 +20,8 @@ whose block rules differ exactly where reports often lean on GitHub's:
 - spaces after a block-level HTML tag's line (`</table>    `) are nothing, not an indented code block;
 - a fence's info string names its language by its first word (```` ```bash run.sh ````); one that names
   none (a command typed on the fence's line) is kept as the code's first line, which GitHub would hide;
-- `[here](insert link)` (a space in the destination, no title) is text, not a link to nowhere.
+- `[here](insert link)` (a space in the destination, no title) is text, not a link to nowhere;
+- a `*` after a space at a line's end is text (it closes nothing), not paired with one on the next line.
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
 rest, fenced code included, as it is. Text in, text out.
@@ -71,6 +72,7 @@ _TICKS = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"(?<!\\)\\$")
 _PYTHON_MARKDOWN_ESCAPES = set("\\`*_{}[]()>#+-.!|~")
+_LONE_STAR = re.compile(r"(?<=[\w.,;:!?)][^\S\n])\*(?=[^\S\n]*$)")  # `words *` ending a line
 _DELIMITER_ROW = re.compile(r"^[ ]{0,3}\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
 
 
@@ -193,6 +195,10 @@ def as_github(text: str) -> str:
             parts = _outside_code(parts, lambda part: _ANGLED.sub(_not_html, part))
         if "](" in line:
             parts = _outside_code(parts, lambda part: _SPACED_LINK.sub(_not_a_link, part))
+        if line.rstrip().endswith(" *") and not parts[-1][1]:
+            # a `*` after a space ending a line can close no emphasis (GitHub shows it); Python-Markdown may
+            # pair it with one on the next line and lose the words between
+            parts[-1] = (_LONE_STAR.sub(r"\*", parts[-1][0]), False)
         out.append(prefix + "".join(part for part, _ in parts))
     if fence is not None:  # an unclosed fence runs to the end of the answer, as on GitHub
         out.append(_fence_end(fence))
