@@ -458,7 +458,8 @@ def test_deleted_checklist(registry: Registry) -> None:
      ("- ✔️", True), ("* ❌", False), ("- ☐", False), ("* [ok]", True), ("* [Done]", True), ("* [yes]", True),
      ("* [v]", True), ("* [*]", True), ("* [×]", True), ("* [☒]", True), ("* [?]", False), ("* [no]", False),
      ("* [not applicable]", False), ("* [Y]", True), ("* [ check ]", True), ("* [checked]", True),
-     ("* ([X])", True), ("- ([ ])", False)],
+     ("* ([X])", True), ("- ([ ])", False), ("- :white_check_mark:", True), ("* :heavy_check_mark:", True),
+     ("* :x:", False)],
 )  # fmt: skip
 def test_malformed_checklist_boxes(registry: Registry, box: str, checked: bool) -> None:
     template = registry.template("2026-january")

@@ -10,7 +10,7 @@ from cohort_archive.registry.document import Document
 from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
 # `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* ([X])`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`,
-# or a bare `[x]`; or a bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`). A box holding
+# or a bare `[x]`; or a bullet with a symbol for a box (`- ✅`, `- ❌`, `- ☐`, or its shortcode `- :x:`). A box holding
 # x/X/×/✓/✔/✅/☑/☒, a star, or a word saying so (`[ok]`, `[done]`, `[yes]`, `[Y]`, `[v]`, `[check]`) is ticked;
 # anything else (`-`, `~`, `%`: partly done; `?`; ❌) is not.
 _MARK = r"(?:[*+-]|\d{1,3}[.)])"
@@ -26,6 +26,16 @@ _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
 _TAG = r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)"  # a module tag: `(M5)`, `(M2+M6)`
 _MODULES = re.compile(_TAG + r"\s*$")  # ending the entry
 _TAG_ANYWHERE = re.compile(_TAG)
+# a box written as a GitHub emoji shortcode, `* :white_check_mark: item`: the emoji GitHub shows for it
+_SHORTCODE_BOXES = {
+    "white_check_mark": "✅",
+    "heavy_check_mark": "✔",
+    "ballot_box_with_check": "☑",
+    "x": "❌",
+    "white_large_square": "⬜",
+    "black_square_button": "🔲",
+}
+_SHORTCODE_BOX = re.compile(rf"^([ \t]{{0,3}}{_MARK}[ \t]+):({'|'.join(_SHORTCODE_BOXES)}):")
 # a box in parentheses, `* ([X]) item`: the box it holds
 _PAREN_BOX = re.compile(rf"^([ \t]{{0,3}}(?:{_MARK}[ \t]*)?)\((\[[^\]\n]{{0,5}}\])\)")
 _BETWEEN_ITEMS = " \t,;|/-\u2013\u2014"  # what may stand between two items typed on one line
@@ -49,6 +59,8 @@ def parse_checklist(
         line = lines[i]
         if "([" in line:
             line = _PAREN_BOX.sub(r"\1\2", line)
+        elif ":" in line and (m := _SHORTCODE_BOX.match(line)):
+            line = m.group(1) + _SHORTCODE_BOXES[m.group(2)] + line[m.end() :]
         boxed = _ITEM.match(line)
         bullet = None if boxed else _BULLET.match(line)
         row = None if boxed or bullet or doc.code[i] else _table_item(line)
