@@ -312,3 +312,21 @@ def test_a_star_after_a_space_ending_lines_is_text_and_no_words_go(render) -> No
     html = render(text)
     assert re.sub(r"<[^>]+>", "", html).split() == ["*a", "B", "c", "*", "*d", "e", "B", "f", "g", "*"]
     assert tags(render("* * *")) == [] and "<hr" in render("* * *")  # a rule stays a rule
+
+
+def test_a_fence_at_a_numbered_items_text_column_is_code_in_the_item(render) -> None:
+    text = "1. Clone it:  \n   ```bash\n   git clone x\n   cd x\n    ```\n2. Make a venv:\n    ```bash\n    python -m venv env\n    ```"
+    html = render(text)
+    assert tags(html) == ["ol", "li", "pre", "li", "pre"] and "<code>bash" not in html
+
+
+def test_below_a_fence_after_a_blank_line_in_an_item_the_next_item_and_text_stay_apart(render) -> None:
+    text = "4. Install:\n\n    ```bash\n    pip install -r a.txt\n    ```\n5. Dev tools:\n\n    ```bash\n    pip install -r b.txt\n    ```\nAnd that is all."
+    html = render(text)
+    assert tags(html) == ["ol", "li", "p", "pre", "li", "p", "pre", "p"]
+    assert "<p>And that is all.</p>" in html and "5. Dev" not in html
+
+
+def test_a_tight_item_with_a_fence_stays_tight(render) -> None:
+    html = render("- a\n  ```\n  x\n  ```\n- b")
+    assert tags(html) == ["ul", "li", "pre", "li"]

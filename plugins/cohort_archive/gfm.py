@@ -91,6 +91,7 @@ class _Fence:
     strip: bool  # whether that indentation comes off its lines (a fence outside lists)
     shift: str = ""  # put in front of its lines once that is off (a fence opened on an item's line)
     within: int = 0  # the text column of the list item it is in: a line indented less ends both (0: none)
+    loose: bool = False  # a blank line above it in that item (the item holds blocks, not one line of text)
 
 
 def as_github(text: str) -> str:
@@ -101,29 +102,48 @@ def as_github(text: str) -> str:
     out: list[str] = []
     fence: _Fence | None = None
     after_fence = False
+    after_item_fence = 0  # the text column of the item a fence just ended in (0: none)
+    after_loose = False  # and whether a blank line was above that fence in the item
     items: list[_Item] = []  # the open list items, outermost first
     code: str | None = None  # the backticks of a code span going on from the line above
     for k, raw in enumerate(lines):
         prefix, line = _split_quote(raw)
         if fence is not None and fence.within and line.strip() and _indent(line) < fence.within:
             out.append(_fence_end(fence))  # the list item ends here, and a fence left open in it with it
-            fence, after_fence = None, not _is_item(line)
+            after_item_fence, after_loose, fence = fence.within, fence.loose, None
         if fence is not None:
             closing = _closes(line, fence)
             if closing:  # a longer run closes it too on GitHub; Python-Markdown wants the opening one
                 line = line[: len(line) - len(line.lstrip())] + fence.run
             out.append(prefix + (fence.shift + _unindent(line, fence, closing) if fence.strip else line))
             if closing:
-                after_fence, fence = fence.strip and not fence.shift, None
+                after_fence = fence.strip and not fence.shift
+                after_item_fence, after_loose = (fence.within if fence.shift else 0), fence.loose
+                fence = None
             continue
         prev = _split_quote(out[-1])[1] if out else ""
         following = _split_quote(lines[k + 1])[1] if k + 1 < len(lines) else ""
         blank = prefix.rstrip()  # a blank line, inside the same quote
         if after_fence and line.strip():
             out.append(blank)  # text right below a closing fence is a paragraph of its own
-        after_fence = False
+        elif after_item_fence and line.strip() and (_indent(line) < after_item_fence or after_loose):
+            # text that ends the list, or (below a fence after a blank line) the next item, right below a
+            # fence in an item: GitHub reads it so; Python-Markdown takes it for more of the item's text
+            if prev.strip() and (after_loose or not _is_item(line)):
+                out.append(blank)
+            if not _is_item(line) and not _indent(line):
+                items = []
+        after_fence, after_item_fence = False, 0
         if code is None and (opening := _opens(line)):
             indent = len(opening.group(1))
+            if items and items[-1].content <= indent < items[-1].content + 4:
+                # a fence at the innermost item's text column: code in that item, indented 4 spaces a
+                # level as Python-Markdown nests it
+                column = items[-1].content
+                fence = _Fence(prefix, opening.group(2), indent, True, " " * (4 * len(items)), column)
+                fence.loose = not prev.strip()
+                out += [prefix + fence.shift + head for head in _header(opening.group(2), opening.group(3))]
+                continue
             listed = (bool(items) and indent > 0) or _is_item(prev) or indent > 3
             within = min(indent, items[-1].content) if items and listed else 0
             fence = _Fence(prefix, opening.group(2), indent, strip=not listed, within=within)
