@@ -330,3 +330,11 @@ def test_below_a_fence_after_a_blank_line_in_an_item_the_next_item_and_text_stay
 def test_a_tight_item_with_a_fence_stays_tight(render) -> None:
     html = render("- a\n  ```\n  x\n  ```\n- b")
     assert tags(html) == ["ul", "li", "pre", "li"]
+
+
+def test_a_fence_at_the_margin_right_below_an_item_ends_the_list(render) -> None:
+    text = (
+        "- Run it:\n```bash\npython train.py\n```\n\n- Or many:\n```bash\npython train.py -m\n```\nMore text."
+    )
+    html = render(text)
+    assert tags(html) == ["ul", "li", "pre", "ul", "li", "pre", "p"]

@@ -144,7 +144,7 @@ def as_github(text: str) -> str:
                 fence.loose = not prev.strip()
                 out += [prefix + fence.shift + head for head in _header(opening.group(2), opening.group(3))]
                 continue
-            listed = (bool(items) and indent > 0) or _is_item(prev) or indent > 3
+            listed = (bool(items) and indent > 0) or indent > 3  # (at the margin it ends a list above)
             within = min(indent, items[-1].content) if items and listed else 0
             fence = _Fence(prefix, opening.group(2), indent, strip=not listed, within=within)
             if not listed:
