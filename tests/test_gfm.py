@@ -338,3 +338,10 @@ def test_a_fence_at_the_margin_right_below_an_item_ends_the_list(render) -> None
     )
     html = render(text)
     assert tags(html) == ["ul", "li", "pre", "ul", "li", "pre", "p"]
+
+
+def test_text_right_below_an_empty_quote_line_is_not_quoted(render) -> None:
+    html = render("s111111: data.\n>\ns222222: model.\n>\ns333333: cloud.")
+    assert "<p>s222222: model.</p>" in html and "<p>s333333: cloud.</p>" in html
+    assert "<blockquote>\n<p>" not in html
+    assert tags(render("> quoted\nlazy")) == ["blockquote", "p"]  # a lazy line of a quoted paragraph stays

@@ -21,7 +21,8 @@ whose block rules differ exactly where reports often lean on GitHub's:
 - a fence's info string names its language by its first word (```` ```bash run.sh ````); one that names
   none (a command typed on the fence's line) is kept as the code's first line, which GitHub would hide;
 - `[here](insert link)` (a space in the destination, no title) is text, not a link to nowhere;
-- a `*` after a space at a line's end is text (it closes nothing), not paired with one on the next line.
+- a `*` after a space at a line's end is text (it closes nothing), not paired with one on the next line;
+- text right below an empty `>` line is not in the quote.
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
 rest, fenced code included, as it is. Text in, text out.
@@ -43,6 +44,7 @@ from pymdownx.superfences import RE_NESTED_FENCE_START
 from .figures.sanitise import CLEAN_CONTENT_TAGS, TAGS
 
 _QUOTE = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)(.*)$")
+_QUOTED = re.compile(r"^[ ]{0,3}>")
 _FENCE = re.compile(r"^([ ]*)(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^([ ]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _HASH_TEXT = re.compile(r"^([ ]{0,3})(#{1,6})(?=[^#\s])")
@@ -156,6 +158,13 @@ def as_github(text: str) -> str:
             continue
         if not line.strip():
             out.append(raw)
+            if (
+                prefix.strip()
+                and following.strip()
+                and k + 1 < len(lines)
+                and not _QUOTED.match(lines[k + 1])
+            ):
+                out.append("")  # text right below an empty `>` line is no part of the quote on GitHub
             code = None  # a paragraph's end ends its code spans
             continue
         item = _item(line)
