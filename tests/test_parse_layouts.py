@@ -427,3 +427,19 @@ def test_section_heading_moved_into_a_section_stays_out_of_the_answer(
         report = parse(registry, text)
         assert markdown(report, first - 2) == answer_of(registry, version, first - 2), heading
         assert markdown(report, first - 1) == answer_of(registry, version, first - 1), heading
+
+
+def test_a_prompt_worded_otherwise_above_an_unquoted_answer_label_is_no_answer(registry: Registry) -> None:
+    """A question found by its heading, its prompt worded as no version of the template words it, the
+    `Answer:` label moved out of the quote: only what follows the label is the answer (as report.py)."""
+    text = filled(registry, "2026-january")
+    ans = answer_of(registry, "2026-january", 3)
+    head, sep, tail = text.partition("### Question 3\n")
+    quote_end = tail.index("> Answer:\n")
+    tail = (
+        "\n> **Which package outside the course did you pick, and was it worth it for the**\n"
+        "> **project as a whole?**\n>\n> Recommended answer length: 0-200 words.\n>\n\nAnswer:\n"
+        + tail[quote_end + len("> Answer:\n") :]
+    )
+    a = parse(registry, head + sep + tail).answer(3)
+    assert a is not None and a.markdown == ans and a.words == len(ans.split())

@@ -289,6 +289,10 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
         first = next((i for i, line in enumerate(after) if line.strip()), None)
         if first is not None and (m := _ANSWER.match(after[first])):  # `Answer:` outside the quote
             after = ([m.group(1)] if m.group(1).strip() else []) + after[first + 1 :]
+            if any(line.strip() for line in after):
+                # the quote above the label is the template's, also worded as another version words it
+                # (report.py, too, splits at `Answer:`)
+                quoted = []
         elif (rest_of_quote := _template_quote_below(doc, b_end, loc.end)) is not None:
             q_start, k = rest_of_quote
             rest = _ANSWER.match(strip_quote(lines[k])).group(1)  # type: ignore[union-attr]
