@@ -125,6 +125,16 @@ def test_an_answer_typed_in_the_quote_goes_on_in_a_second_quote_after_a_break(
     assert a.words == len(expected.split())
 
 
+@pytest.mark.parametrize(
+    "closing", ["\n ---", "\n\n---", " ---"], ids=["own-line", "after-blank", "line-end"]
+)
+def test_a_rule_inside_wrapper_dashes_stays(registry: Registry, closing: str) -> None:
+    """`--- intro:` / `---` (the group's rule) / text / closing dashes: only the wrapper goes."""
+    text = report_text(registry, q18=f"--- Our setup in short:\n\n---\n\nTwo VMs did the training.{closing}")
+    a = parse(registry, text).answer(18)
+    assert a and a.markdown == "Our setup in short:\n\n---\n\nTwo VMs did the training."
+
+
 def test_a_line_splitting_the_prompts_quote_leaves_the_example_out_of_the_answer(registry: Registry) -> None:
     """A line of the group's between the length hint and `> Example:` splits the template's quote: the
     second part (example, `Answer:`) is still template; the group's line is kept."""

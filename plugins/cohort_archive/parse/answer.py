@@ -84,7 +84,7 @@ def clean(
         if (start := _section_intro(kept)) is not None:
             kept = trim_blank_lines(kept[:start])
         elif (
-            _RULE.match(kept[-1])
+            (_RULE.match(kept[-1]) and not _closing_wrapper(kept))
             or kept[-1].strip() == ">"
             or _is_section_heading(kept[-1], sections)
             or (len(kept) > 1 and _EXAMPLE_TAIL.match(kept[-1]))
@@ -94,6 +94,14 @@ def clean(
             break
     text = _dedent(_without_label(_unwrap(kept)))  # answers indented as a whole were meant as prose
     return text, placeholder and bool(text.strip())
+
+
+def _closing_wrapper(lines: list[str]) -> bool:
+    """Whether the last line, a dash line, closes wrapper dashes the first line opens (nothing between
+    ends in dashes); else it is a rule before the next section."""
+    if not (_DASH_LINE.match(lines[-1]) and _LEADING_DASHES.match(lines[0])):
+        return False
+    return not any((m := _TRAILING_DASHES.match(line)) and m.group(1).strip() for line in lines[1:-1])
 
 
 def _section_intro(lines: list[str]) -> int | None:
