@@ -182,8 +182,9 @@ def test_tags_the_site_keeps_stay(render) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("1. one\n2. two\n3. three\n\n   More about three.", ["ol", "li", "li", "li", "p", "p"]),
-        ("- one\n- two\n\n  More about two.\n\nAfter the list.", ["ul", "li", "li", "p", "p", "p"]),
+        # (a blank line in an item makes the list loose: each item a paragraph, as cmark-gfm has it)
+        ("1. one\n2. two\n3. three\n\n   More about three.", ["ol", "li", "p", "li", "p", "li", "p", "p"]),
+        ("- one\n- two\n\n  More about two.\n\nAfter the list.", ["ul", "li", "p", "li", "p", "p", "p"]),
         ("- one\n  - inner\n\n    More about inner.", ["ul", "li", "ul", "li", "p", "p"]),
         ("- one\n\n A paragraph after the list.", ["ul", "li", "p"]),
     ],
@@ -345,3 +346,21 @@ def test_text_right_below_an_empty_quote_line_is_not_quoted(render) -> None:
     assert "<p>s222222: model.</p>" in html and "<p>s333333: cloud.</p>" in html
     assert "<blockquote>\n<p>" not in html
     assert tags(render("> quoted\nlazy")) == ["blockquote", "p"]  # a lazy line of a quoted paragraph stays
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- a\n- b\n\n- c\n- d", "- a\n\n  more of a\n- b\n- c", "1. a\n2. b\n3. c\n\n4. d"],
+    ids=["blank-between-items", "two-blocks-in-an-item", "numbered"],
+)
+def test_one_blank_line_makes_every_item_of_the_list_a_paragraph(render, text: str) -> None:
+    html = render(text)
+    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    assert items and all(i.strip().startswith("<p>") for i in items)
+
+
+def test_a_tight_list_stays_tight_and_an_item_below_a_loose_sub_list_is_its_own(render) -> None:
+    assert "<p>" not in render("- a\n- b\n- c")
+    html = render("1. a\n2. b\n    - x\n\n    - y\n3. c")
+    assert tags(html) == ["ol", "li", "li", "p", "ul", "li", "p", "li", "p", "li", "p"]
+    assert "3. c" not in html

@@ -34,7 +34,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 from pygments.lexers import get_lexer_by_name
@@ -79,10 +79,17 @@ _DELIMITER_ROW = re.compile(r"^[ ]{0,3}\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?
 
 
 @dataclass
+class _List:
+    lines: list[int] = field(default_factory=list)  # where its items' lines are in the output
+    loose: bool = False  # a blank line between two of its items, or between two blocks of one
+
+
+@dataclass
 class _Item:
     marker: int  # column of the item's marker
     content: int  # column its text starts at
     ordered: bool = False  # numbered, not bulleted
+    list: _List = field(default_factory=_List)  # the list it is in (shared by its siblings)
 
 
 @dataclass
@@ -107,6 +114,7 @@ def as_github(text: str) -> str:
     after_item_fence = 0  # the text column of the item a fence just ended in (0: none)
     after_loose = False  # and whether a blank line was above that fence in the item
     items: list[_Item] = []  # the open list items, outermost first
+    lists: list[_List] = []  # every list met, to loosen those GitHub reads as loose (`_loosened`)
     code: str | None = None  # the backticks of a code span going on from the line above
     for k, raw in enumerate(lines):
         prefix, line = _split_quote(raw)
@@ -144,6 +152,8 @@ def as_github(text: str) -> str:
                 column = items[-1].content
                 fence = _Fence(prefix, opening.group(2), indent, True, " " * (4 * len(items)), column)
                 fence.loose = not prev.strip()
+                if fence.loose:
+                    items[-1].list.loose = True
                 out += [prefix + fence.shift + head for head in _header(opening.group(2), opening.group(3))]
                 continue
             listed = (bool(items) and indent > 0) or indent > 3  # (at the margin it ends a list above)
@@ -178,7 +188,15 @@ def as_github(text: str) -> str:
             line = line[: item.end()] + _HASH_TEXT.sub(r"\1\\\2", line[item.end() :])
             text = line[item.end() :]
             outer = items[0] if items else None
+            # an item below a loose list nested deeper: Python-Markdown reads it on as that list's text
+            below_loose = any(it.list.loose for it in items if len(item.group(1)) < it.marker)
             line = _nest(line, item, items)
+            if below_loose and prev.strip():
+                out.append(blank)
+            listed_in = items[-1].list
+            if listed_in.lines and not prev.strip():
+                listed_in.loose = True  # a blank line between two of its items
+            lists.append(listed_in)
             # a list right below a line of text; or a list of the other kind (numbered after bullets, or
             # bullets after numbered) right below an item: GitHub starts a new list there, Python-Markdown
             # reads on as text
@@ -195,12 +213,15 @@ def as_github(text: str) -> str:
                 # a fence opened on the item's line (`* ```sh`): Python-Markdown needs it below, in the item
                 column = items[-1].content
                 fence = _Fence(prefix, opening.group(2), column, True, " " * (4 * len(items)), column)
+                listed_in.lines.append(len(out))
                 out.append(prefix + line[: len(line) - len(text)].rstrip() + " ")
                 out += [prefix + fence.shift + head for head in _header(opening.group(2), opening.group(3))]
                 continue
         else:
             if items and not prev.strip() and line.startswith(" "):
                 line, items = _continued(line, items)
+                if items:
+                    items[-1].list.loose = True  # an item with two blocks, a blank line between
             if not line.startswith(" ") and not prev.strip():
                 items = []  # a paragraph at the margin after a blank line: any list before has ended
             if "|" in line and _DELIMITER_ROW.match(following):
@@ -228,10 +249,24 @@ def as_github(text: str) -> str:
             # a `*` after a space ending a line can close no emphasis (GitHub shows it); Python-Markdown may
             # pair it with one on the next line and lose the words between
             parts[-1] = (_LONE_STAR.sub(r"\*", parts[-1][0]), False)
+        if item is not None:
+            listed_in.lines.append(len(out))
         out.append(prefix + "".join(part for part, _ in parts))
     if fence is not None:  # an unclosed fence runs to the end of the answer, as on GitHub
         out.append(_fence_end(fence))
-    return "\n".join(out)
+    return "\n".join(_loosened(out, lists))
+
+
+def _loosened(out: list[str], lists: list[_List]) -> list[str]:
+    """`out` with a blank line above every item of a loose list but its first: on GitHub one blank line
+    makes each item of the list a paragraph, in Python-Markdown only those next to it."""
+    above = sorted(
+        {k for lst in lists if lst.loose for k in lst.lines[1:] if _split_quote(out[k - 1])[1].strip()},
+        reverse=True,
+    )
+    for k in above:
+        out.insert(k, _split_quote(out[k])[0].rstrip())
+    return out
 
 
 def _html_block_line(line: str) -> bool:
@@ -320,13 +355,15 @@ def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
     """The item line indented 4 spaces per level, its level found as GitHub finds it (by the column of
     its parent's text); updates `items`."""
     indent = len(item.group(1))
+    ordered = item.group(2)[0].isdigit()
+    same = _List()
     while items and indent < items[-1].content:
         top = items.pop()
-        if indent >= top.marker:
-            break  # a sibling of the item it replaces
+        if indent >= top.marker:  # a sibling of the item it replaces, in its list if of its kind
+            same = top.list if top.ordered == ordered else same
+            break
     level = len(items)
-    ordered = item.group(2)[0].isdigit()
-    items.append(_Item(indent, indent + len(item.group(2)) + min(len(item.group(3)) or 1, 4), ordered))
+    items.append(_Item(indent, indent + len(item.group(2)) + min(len(item.group(3)) or 1, 4), ordered, same))
     if level == 0 or indent == 4 * level:
         return line
     return " " * (4 * level) + line[indent:]
