@@ -135,6 +135,21 @@ def test_a_rule_inside_wrapper_dashes_stays(registry: Registry, closing: str) ->
     assert a and a.markdown == "Our setup in short:\n\n---\n\nTwo VMs did the training."
 
 
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "--- Two VMs did the training.---",
+        "--- Two VMs did the training.\n---",
+        "--- Two VMs did the training. ---",
+    ],
+)
+def test_a_rule_after_a_wrapped_answer_is_no_part_of_it(registry: Registry, wrapped: str) -> None:
+    """Wrapper dashes closed on the text's line or the next, then a `---` rule before the next question."""
+    text = report_text(registry, q18=wrapped).replace("### Question 19", "---\n\n### Question 19")
+    a = parse(registry, text).answer(18)
+    assert a and a.markdown == "Two VMs did the training."
+
+
 def test_a_line_splitting_the_prompts_quote_leaves_the_example_out_of_the_answer(registry: Registry) -> None:
     """A line of the group's between the length hint and `> Example:` splits the template's quote: the
     second part (example, `Answer:`) is still template; the group's line is kept."""

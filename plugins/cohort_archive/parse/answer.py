@@ -97,11 +97,14 @@ def clean(
 
 
 def _closing_wrapper(lines: list[str]) -> bool:
-    """Whether the last line, a dash line, closes wrapper dashes the first line opens (nothing between
-    ends in dashes); else it is a rule before the next section."""
-    if not (_DASH_LINE.match(lines[-1]) and _LEADING_DASHES.match(lines[0])):
+    """Whether the last line, a dash line, closes wrapper dashes the first line opens (no line between
+    ends in dashes, and the line above it is no dash line); else it is a rule before the next section."""
+    if not (_DASH_LINE.match(lines[-1]) and (opening := _LEADING_DASHES.match(lines[0]))):
         return False
-    return not any((m := _TRAILING_DASHES.match(line)) and m.group(1).strip() for line in lines[1:-1])
+    body = [opening.group(1), *lines[1:-1]]
+    if any((m := _TRAILING_DASHES.match(line)) and m.group(1).strip() for line in body):
+        return False  # closed at the end of a line of text already
+    return not _DASH_LINE.match(next((line for line in reversed(body) if line.strip()), ""))
 
 
 def _section_intro(lines: list[str]) -> int | None:
