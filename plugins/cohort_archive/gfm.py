@@ -16,7 +16,9 @@ whose block rules differ exactly where reports often lean on GitHub's:
 - a backslash escapes any ASCII punctuation (`\%`, `\<`, as Google Docs exports write them), and one
   ending a line breaks the line;
 - a code fence left open runs to the end of the answer, or of the list item it is in; one opened on a list
-  item's line is code in that item;
+  item's line, or at an item's text column, is code in that item; one at the margin ends the list;
+- a list of the other kind right below an item (bullets below `2. ...`) starts a new list, and one blank
+  line between items (or between two blocks of one) makes every item of the list a paragraph;
 - spaces after a block-level HTML tag's line (`</table>    `) are nothing, not an indented code block;
 - a fence's info string names its language by its first word (```` ```bash run.sh ````); one that names
   none (a command typed on the fence's line) is kept as the code's first line, which GitHub would hide;
