@@ -164,6 +164,19 @@ def test_a_line_splitting_the_prompts_quote_leaves_the_example_out_of_the_answer
     assert a.words == len(ans.split()) + 1
 
 
+def test_an_answer_typed_on_in_the_quote_after_an_empty_quote_line_and_code_is_read_alike(
+    registry: Registry,
+) -> None:
+    """`> Answer:` / `>` (the quote goes on, empty) / a code block / `> text`: the text is the answer's,
+    not a quote of it (its `>` markers are no words)."""
+    ans = answer_of(registry, "2025-january", 15)
+    body = "```\nuv run train\n```\n> We train in the cloud.\n>\n> Then we deploy."
+    text = report_text(registry).replace(f"> Answer:\n\n{ans}\n", f"> Answer:\n>\n{body}\n")
+    a = parse(registry, text).answer(15)
+    expected = "```\nuv run train\n```\nWe train in the cloud.\n\nThen we deploy."
+    assert a and a.markdown == expected and a.words == len(expected.split())
+
+
 def test_a_question_heading_typed_in_the_quote_above_its_prompt_starts_it(registry: Registry) -> None:
     """`> ### Question 3` typed at the end of Q2's quote: Q3's heading, not Q2's answer."""
     text = report_text(registry, q2="s111111, s222222")

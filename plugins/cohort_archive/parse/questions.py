@@ -274,9 +274,10 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
         quoted = ([rest] if rest.strip() else []) + inner[marker + 1 :]
         if not is_quoted(lines[b_start]):  # an unquoted `Answer:` runs on into the lines below
             quoted, after = [], quoted + after
-        elif any(line.strip() for line in quoted):
-            # the answer is typed in the prompt's quote: so is a part of it quoted again after a code
-            # block or a blank line, which reads the same way (its `>` markers are no words either)
+        elif any(line.strip() for line in quoted) or (quoted and _quoted_first(doc, b_end, after)):
+            # the answer is typed in the prompt's quote (or the quote goes on below the label, empty, and
+            # the answer's first text is quoted): so is a part of it quoted again after a code block or a
+            # blank line, which reads the same way (its `>` markers are no words either)
             after = [
                 strip_quote(line) if not doc.code[b_end + i] and is_quoted(line) else line
                 for i, line in enumerate(after)
@@ -303,6 +304,12 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
         rest = trim_blank_lines(answer)
         return before + ([""] if rest else []) + rest
     return answer
+
+
+def _quoted_first(doc: Document, start: int, lines: list[str]) -> bool:
+    """Whether the first line of text among `lines` (from line `start` on), code left aside, is quoted."""
+    first = next((line for i, line in enumerate(lines) if line.strip() and not doc.code[start + i]), None)
+    return first is not None and is_quoted(first)
 
 
 def _after_retyped_prompt(lines: list[str], loc: Located) -> list[str]:
