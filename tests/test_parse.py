@@ -125,6 +125,13 @@ def test_an_answer_typed_in_the_quote_goes_on_in_a_second_quote_after_a_break(
     assert a.words == len(expected.split())
 
 
+def test_wrapper_dashes_opened_one_dash_short_go_too(registry: Registry) -> None:
+    a = parse(registry, report_text(registry, q18="-- Two VMs did the training. ---")).answer(18)
+    assert a and a.markdown == "Two VMs did the training." and a.words == 5
+    a = parse(registry, report_text(registry, q18="-- a dash-led note, no wrapper")).answer(18)
+    assert a and a.markdown == "-- a dash-led note, no wrapper"
+
+
 @pytest.mark.parametrize(
     "closing", ["\n ---", "\n\n---", " ---"], ids=["own-line", "after-blank", "line-end"]
 )

@@ -23,6 +23,7 @@ _WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+(?:\\?-+)?)"
 _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
 _WRAPPED_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*?)[ \t]+{_WRAPPER}[ \t]*$")
 _OPENING = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*)$")
+_SHORT_OPENING = re.compile(r"^[ \t]*--[ \t]+(\S.*)$")  # `-- text ---`, the opening one dash short
 _DASH_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
 # `` ` ` ``: the empty code spans a Word export leaves on empty lines and at the start of lines
@@ -244,6 +245,8 @@ def _unwrap(lines: list[str]) -> list[str]:
             lines[k] = ""
         elif (k := next((i for i in range(len(lines)) if _closes_paragraph(lines, i)), None)) is not None:
             lines[k] = _TRAILING_DASHES.match(lines[k]).group(1)  # type: ignore[union-attr]
+    elif closed and lines and (m := _SHORT_OPENING.match(lines[0])):  # `-- text ---`: a dash short
+        lines[0] = m.group(1)
     elif closed and not opened:  # opened in front of the last paragraph (text above it: typed twice)
         k = next((i for i in range(len(lines) - 1, -1, -1) if _OPENING.match(lines[i])), None)
         if k is not None and all(line.strip() for line in lines[k:]):
