@@ -364,3 +364,11 @@ def test_a_tight_list_stays_tight_and_an_item_below_a_loose_sub_list_is_its_own(
     html = render("1. a\n2. b\n    - x\n\n    - y\n3. c")
     assert tags(html) == ["ol", "li", "li", "p", "ul", "li", "p", "li", "p", "li", "p"]
     assert "3. c" not in html
+
+
+def test_a_code_tag_alone_on_its_line_opens_raw_html_and_no_character_goes(render) -> None:
+    html = render("Our numbers:\n\n<code>\nscore = a*b*c\nsee __main__ here\n</code>\n\nThe end.")
+    assert "a*b*c" in html and "__main__" in html and "<em>" not in html and "<strong>" not in html
+    assert "<p>The end.</p>" in html
+    inline = render("Run <code>a*b*c</code> now.")  # in a line of text it is inline code, as before
+    assert "<p>Run <code>a" in inline

@@ -24,7 +24,8 @@ whose block rules differ exactly where reports often lean on GitHub's:
   none (a command typed on the fence's line) is kept as the code's first line, which GitHub would hide;
 - `[here](insert link)` (a space in the destination, no title) is text, not a link to nowhere;
 - a `*` after a space at a line's end is text (it closes nothing), not paired with one on the next line;
-- text right below an empty `>` line is not in the quote.
+- text right below an empty `>` line is not in the quote;
+- `<code>` alone on its line after a blank line opens raw HTML (no Markdown in it) up to the next blank line.
 
 `as_github(text)` rewrites those places into the form Python-Markdown reads the same way and leaves the
 rest, fenced code included, as it is. Text in, text out.
@@ -77,6 +78,8 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"(?<!\\)\\$")
 _PYTHON_MARKDOWN_ESCAPES = set("\\`*_{}[]()>#+-.!|~")
 _LONE_STAR = re.compile(r"(?<=[\w.,;:!?)][^\S\n])\*(?=[^\S\n]*$)")  # `words *` ending a line
+# an inline tag that opens an HTML block when alone on its line (CommonMark's kind 7): text in it stays raw
+_RAW_HTML_START = re.compile(r"^[ ]{0,3}<(?:code|kbd|samp|tt)(?:\s[^<>]*)?>[ \t]*$", re.I)
 _DELIMITER_ROW = re.compile(r"^[ ]{0,3}\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
 
 
@@ -118,7 +121,10 @@ def as_github(text: str) -> str:
     items: list[_Item] = []  # the open list items, outermost first
     lists: list[_List] = []  # every list met, to loosen those GitHub reads as loose (`_loosened`)
     code: str | None = None  # the backticks of a code span going on from the line above
+    raw_until = -1  # lines before this index are raw HTML, already written
     for k, raw in enumerate(lines):
+        if k < raw_until:
+            continue
         prefix, line = _split_quote(raw)
         if fence is not None and fence.within and line.strip() and _indent(line) < fence.within:
             out.append(_fence_end(fence))  # the list item ends here, and a fence left open in it with it
@@ -220,6 +226,13 @@ def as_github(text: str) -> str:
                 out += [prefix + fence.shift + head for head in _header(opening.group(2), opening.group(3))]
                 continue
         else:
+            if not prefix and not prev.strip() and code is None and _RAW_HTML_START.match(line):
+                # `<code>` alone on its line after a blank one: GitHub's HTML block, raw to the next blank
+                # line (no Markdown in it); a `<div>` around it makes it one for Python-Markdown too
+                raw_until = next((j for j in range(k, len(lines)) if not lines[j].strip()), len(lines))
+                out += ["<div>", *lines[k:raw_until], "</div>"]
+                items = []
+                continue
             if items and not prev.strip() and line.startswith(" "):
                 line, items = _continued(line, items)
                 if items:
