@@ -315,6 +315,14 @@ def test_headings_inside_answers_are_demoted(registry: Registry) -> None:
     assert all(a.answered for a in report.answers)
 
 
+@pytest.mark.parametrize("underline", ["-", "=", "---"])
+def test_a_setext_underline_of_any_length_makes_a_demoted_heading(registry: Registry, underline: str) -> None:
+    ans = f"Intro line.\n\nThe service is called like this\n{underline}\n\nAfter it."
+    a = parse(registry, report_text(registry, q11=ans)).answer(11)
+    assert a is not None and "##### The service is called like this" in a.markdown
+    assert a.words == len(ans.split())  # counted on the text as written
+
+
 def test_headings_in_list_items_and_quotes_are_demoted_too(registry: Registry) -> None:
     ans = "Two ways:\n\n- ### Locally:\n  run it.\n- ### Cloud:\n  deploy it.\n\n1. # First\n\n> ## Quoted\n\n- #1 is no heading"
     a = parse(registry, report_text(registry, q11=ans)).answer(11)

@@ -36,7 +36,7 @@ _RULE = re.compile(r"^[ \t]{0,3}\\?([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IMAGE = re.compile(r"\!\[.*?\]\(.*?\)")  # report.py's own pattern
 # an ATX heading, also inside quotes and list items (`> ## x`, `- ### x`, `1. # x`)
 _ATX = re.compile(r"^((?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+))*[ \t]{0,3})(#{1,6})(?=[ \t]|$)")
-_SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
+_SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*+>|#]|\d+[.)]|```|~~~|<)")
 _HTML_HEADING = re.compile(r"<(/?)h[1-4](?=[\s>])", re.I)
 _SECTION_INTRO = re.compile(r"^[ \t]*(?:>[ \t]*)?in the following section", re.I)
