@@ -202,9 +202,10 @@ def as_github(text: str) -> str:
             if below_loose and prev.strip():
                 out.append(blank)
             listed_in = items[-1].list
-            if listed_in.lines and not prev.strip():
+            if not listed_in.lines:
+                lists.append(listed_in)  # its first item
+            elif not prev.strip():
                 listed_in.loose = True  # a blank line between two of its items
-            lists.append(listed_in)
             # a list right below a line of text; or a list of the other kind (numbered after bullets, or
             # bullets after numbered) right below an item: GitHub starts a new list there, Python-Markdown
             # reads on as text
@@ -344,14 +345,14 @@ def _is_language(name: str) -> bool:
 
 def _closes(line: str, fence: _Fence) -> bool:
     stripped = line.strip()
-    indent = len(line) - len(line.lstrip(" "))
+    indent = _indent(line)
     return indent <= fence.indent + 3 and len(stripped) >= len(fence.run) and set(stripped) == {fence.run[0]}
 
 
 def _unindent(line: str, fence: _Fence, closing: bool) -> str:
     """A line of a fence indented by `fence.indent` spaces: that many spaces off, at most (all of them off
     the closing fence, which `closing` says it is), as GitHub takes them."""
-    spaces = len(line) - len(line.lstrip(" "))
+    spaces = _indent(line)
     if closing:
         return line[spaces:]
     return line[min(fence.indent, spaces) :]
@@ -388,7 +389,7 @@ def _continued(line: str, items: list[_Item]) -> tuple[str, list[_Item]]:
     """A paragraph after a blank line, indented as far as an open item's text: on GitHub it goes on in
     that item (the innermost such one), so it is indented 4 spaces per level; the items inside that one
     end. Not that far, it ends the list; 4 spaces further it is code in the item, left as it is."""
-    indent = len(line) - len(line.lstrip(" "))
+    indent = _indent(line)
     level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
     if level == 0:
         return line, []
