@@ -372,3 +372,48 @@ def test_a_code_tag_alone_on_its_line_opens_raw_html_and_no_character_goes(rende
     assert "<p>The end.</p>" in html
     inline = render("Run <code>a*b*c</code> now.")  # in a line of text it is inline code, as before
     assert "<p>Run <code>a" in inline
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "shown"),
+    [
+        (
+            "* src: of which:\n      * data: raw files\n      * models: nets\n* docs: pages",
+            ["ul", "li", "li"],
+            "* data",
+        ),
+        ("1. one\n       1. deep\n2. two", ["ol", "li", "li"], "1. deep"),
+        ("- a\n  - b\n        - c under b\n- d", ["ul", "li", "ul", "li", "li"], "- c under"),
+    ],
+    ids=["bullets", "numbered", "under-a-sub-item"],
+)
+def test_a_marker_four_spaces_past_an_items_text_below_a_line_of_it_is_text(
+    render, text: str, expected: list[str], shown: str
+) -> None:
+    html = render(text)
+    assert tags(html) == expected
+    assert shown in " ".join(html.split())  # the marker is shown, as on GitHub
+    assert tags(render("* a\n    * b nested\n* c")) == ["ul", "li", "ul", "li", "li"]  # 2-4 past: a sub-list
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- a\n\n      code here\n\n      more code\n- b", ["ul", "li", "p", "pre", "li", "p"]),
+        ("- a\n\n      - x\n      - y\nText", ["ul", "li", "p", "pre", "p"]),
+        ("1. a\n  \n       code\n2. b", ["ol", "li", "p", "pre", "li", "p"]),
+    ],
+    ids=["lines", "marker-lines", "numbered"],
+)
+def test_text_4_spaces_past_an_items_text_after_a_blank_line_is_code_in_the_item(
+    render, text: str, expected: list[str]
+) -> None:
+    html = render(text)
+    assert tags(html) == expected
+    assert "\n\nmore code" in render("- a\n\n      code here\n\n      more code")  # its blank line stays
+
+
+def test_a_numbered_paren_item_below_a_lazy_line_of_the_one_above_is_the_next_item(render) -> None:
+    html = render("Services:\n1) Storage: our data\nand models.\n2) Registry: images.\n3) Run: the API.")
+    assert tags(html) == ["p", "ol", "li", "li", "li"]
+    assert tags(render("Text 2) here\n3) no list")) == ["p"]  # in a paragraph it stays text

@@ -185,9 +185,32 @@ def as_github(text: str) -> str:
                 out.append("")  # text right below an empty `>` line is no part of the quote on GitHub
             code = None  # a paragraph's end ends its code spans
             continue
+        if (
+            items
+            and not prefix
+            and not prev.strip()
+            and code is None
+            and (block := _item_code(lines, k, items))
+        ):
+            # indented code in a list item, after a blank line: a fence at the item's level for Python-Markdown
+            # (which reads text indented that far as more of the item's paragraphs, or as a sub-list)
+            level, end, body = block
+            shift = " " * (4 * level)
+            run = "`" * max([3, *(len(t) + 1 for b in body for t in _TICKS.findall(b))])
+            out += [shift + run, *(shift + b for b in body), shift + run]
+            items = items[:level]
+            items[-1].list.loose = True  # an item with two blocks, a blank line between
+            after_item_fence, after_loose, raw_until = items[-1].content, True, end
+            continue
         item = _item(line)
+        if item is not None and items and prev.strip() and len(item.group(1)) >= items[-1].content + 4:
+            # a marker 4 or more spaces past the item's text, right below a line of it: more of that text on
+            # GitHub (indented code cannot interrupt a paragraph); Python-Markdown would nest a list
+            marker = item.group(2)
+            line = " " * (4 * len(items)) + marker[:-1] + "\\" + marker[-1] + line[item.end(2) :]
+            item = None
         if item is not None and item.group(2).endswith(")"):
-            if not prev.strip() or _is_item(prev) or item.group(2) == "1)":
+            if not prev.strip() or _is_item(prev) or item.group(2) == "1)" or any(it.ordered for it in items):
                 line = f"{item.group(1)}{item.group(2)[:-1]}.{line[item.end(2) :]}"
                 item = _item(line)
             else:
@@ -358,6 +381,24 @@ def _unindent(line: str, fence: _Fence, closing: bool) -> str:
     return line[min(fence.indent, spaces) :]
 
 
+def _item_code(lines: list[str], k: int, items: list[_Item]) -> tuple[int, int, list[str]] | None:
+    """The indented code block in an open item that starts at line `k` (after a blank line): the item's
+    level, the index of the line after the block, and its lines with the indentation off. GitHub reads a
+    line 4 spaces past the text of the innermost item it is indented into as code (not an unquoted one)."""
+    indent = _indent(lines[k])
+    level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
+    if not level or indent - items[level - 1].content < 4:
+        return None
+    column = items[level - 1].content + 4
+    end = k
+    for j in range(k, len(lines)):
+        if lines[j].strip():
+            if _indent(lines[j]) < column:
+                break
+            end = j + 1
+    return level, end, [line[column:] for line in lines[k:end]]
+
+
 def _interrupts(item: re.Match[str]) -> bool:
     """Whether the item may start a list right below a line of text (CommonMark: not an empty one, and
     a numbered one only from 1)."""
@@ -388,7 +429,8 @@ def _nest(line: str, item: re.Match[str], items: list[_Item]) -> str:
 def _continued(line: str, items: list[_Item]) -> tuple[str, list[_Item]]:
     """A paragraph after a blank line, indented as far as an open item's text: on GitHub it goes on in
     that item (the innermost such one), so it is indented 4 spaces per level; the items inside that one
-    end. Not that far, it ends the list; 4 spaces further it is code in the item, left as it is."""
+    end. Not that far, it ends the list; 4 spaces further it is code in the item (`_item_code` makes a fence of
+    it outside quotes; in a quote it is left as it is)."""
     indent = _indent(line)
     level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
     if level == 0:
