@@ -417,3 +417,19 @@ def test_a_numbered_paren_item_below_a_lazy_line_of_the_one_above_is_the_next_it
     html = render("Services:\n1) Storage: our data\nand models.\n2) Registry: images.\n3) Run: the API.")
     assert tags(html) == ["p", "ol", "li", "li", "li"]
     assert tags(render("Text 2) here\n3) no list")) == ["p"]  # in a paragraph it stays text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- a\n- b\n-", ["ul", "li", "li", "li"]),
+        ("- a\n-\n- c", ["ul", "li", "li", "li"]),
+        ("1. a\n2.\n3. c", ["ol", "li", "li", "li"]),
+        ("- \nStudent a did x.\n- Student b did y.", ["ul", "li", "p", "ul", "li"]),
+    ],
+    ids=["last", "between", "numbered", "text-below"],
+)
+def test_an_empty_item_is_an_item_not_a_heading_underline(render, text: str, expected: list[str]) -> None:
+    html = render(text)
+    assert tags(html) == expected and "<h" not in html
+    assert tags(render("text\n-")) == ["h2"]  # under a paragraph outside a list it is an underline

@@ -118,6 +118,7 @@ def as_github(text: str) -> str:
     after_fence = False
     after_item_fence = 0  # the text column of the item a fence just ended in (0: none)
     after_loose = False  # and whether a blank line was above that fence in the item
+    after_empty = 0  # the text column of an empty item on the line above (0: none)
     items: list[_Item] = []  # the open list items, outermost first
     lists: list[_List] = []  # every list met, to loosen those GitHub reads as loose (`_loosened`)
     code: str | None = None  # the backticks of a code span going on from the line above
@@ -151,7 +152,11 @@ def as_github(text: str) -> str:
                 out.append(blank)
             if not _is_item(line) and not _indent(line):
                 items = []
-        after_fence, after_item_fence = False, 0
+        if after_empty and line.strip() and not _is_item(line) and _indent(line) < after_empty:
+            out.append(blank)  # text below an empty item, not indented into it: no part of it on GitHub
+            if not _indent(line):
+                items = []
+        after_fence, after_item_fence, after_empty = False, 0, 0
         if code is None and (opening := _opens(line)):
             indent = len(opening.group(1))
             if items and items[-1].content <= indent < items[-1].content + 4:
@@ -215,6 +220,15 @@ def as_github(text: str) -> str:
                 item = _item(line)
             else:
                 item = None  # `2)` inside a paragraph is text
+        if (
+            item is not None
+            and not line[item.end() :].strip()
+            and (not prev.strip() or (items and len(item.group(1)) < items[-1].content))
+        ):
+            # an empty item (`-` alone) in a list or after a blank line: Python-Markdown wants text in it, and
+            # took a `-` below an item for a heading underline
+            line = line[: item.end(2)] + " " + _NO_TAG
+            after_empty = len(item.group(1)) + len(item.group(2)) + 1
         if item is not None:
             line = line[: item.end()] + _HASH_TEXT.sub(r"\1\\\2", line[item.end() :])
             text = line[item.end() :]
