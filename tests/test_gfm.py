@@ -433,3 +433,29 @@ def test_an_empty_item_is_an_item_not_a_heading_underline(render, text: str, exp
     html = render(text)
     assert tags(html) == expected and "<h" not in html
     assert tags(render("text\n-")) == ["h2"]  # under a paragraph outside a list it is an underline
+
+
+def test_indented_code_is_shown_as_written(render) -> None:
+    html = render("Run:\n\n    tool <path to file> \\*x\\* [a](b c) \\\n    next *\n\nDone.")
+    code = re.search(r"<code>(.*?)</code>", html, re.S)
+    assert code is not None
+    assert code.group(1) == "tool &lt;path to file&gt; \\*x\\* [a](b c) \\\nnext *\n"
+    tabbed = render("Run:\n\n\ttool a \\\n   \t--zone=n \\\n   \t--name=d\n\nDone.")
+    assert "<code>tool a \\\n--zone=n \\\n--name=d\n</code>" in tabbed  # tabs indent it too
+
+
+@pytest.mark.parametrize(
+    ("text", "broken"),
+    [
+        ("one\\\ntwo", True),
+        ("one\\\n2. no list here", True),
+        ("one\\\n# Heading", False),
+        ('call "x" \\\n- F "a=b"', False),
+        ("- a\\\n- b", False),
+        ("one\\\n> quoted", False),
+    ],
+    ids=["text", "number-no-list", "heading", "item", "in-a-list", "quote"],
+)
+def test_a_backslash_ends_a_line_only_inside_a_paragraph(render, text: str, broken: bool) -> None:
+    html = render(text)
+    assert ("<br" in html) is broken and ("\\" in html) is not broken

@@ -50,6 +50,7 @@ _QUOTE = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)(.*)$")
 _QUOTED = re.compile(r"^[ ]{0,3}>")
 _FENCE = re.compile(r"^([ ]*)(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^([ ]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
+_ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
 _HASH_TEXT = re.compile(r"^([ ]{0,3})(#{1,6})(?=[^#\s])")
 _ANGLED = re.compile(r"(?<!\]\()(?<!\]:)(?<!\]: )<([^<>\n]+)>")  # (not a link's `](<dest>)`)
 # what GitHub takes for HTML in `<...>`: a tag (its name letters, digits and `-`), a comment or the like,
@@ -119,6 +120,7 @@ def as_github(text: str) -> str:
     after_item_fence = 0  # the text column of the item a fence just ended in (0: none)
     after_loose = False  # and whether a blank line was above that fence in the item
     after_empty = 0  # the text column of an empty item on the line above (0: none)
+    indented_code = False  # in an indented code block (not in a list)
     items: list[_Item] = []  # the open list items, outermost first
     lists: list[_List] = []  # every list met, to loosen those GitHub reads as loose (`_loosened`)
     code: str | None = None  # the backticks of a code span going on from the line above
@@ -207,6 +209,12 @@ def as_github(text: str) -> str:
             items[-1].list.loose = True  # an item with two blocks, a blank line between
             after_item_fence, after_loose, raw_until = items[-1].content, True, end
             continue
+        indented_code = (
+            not items and code is None and _columns(line) >= 4 and (indented_code or not prev.strip())
+        )
+        if indented_code:
+            out.append(raw)  # indented code outside lists: shown as it is, nothing in it rewritten
+            continue
         item = _item(line)
         if item is not None and items and prev.strip() and len(item.group(1)) >= items[-1].content + 4:
             # a marker 4 or more spaces past the item's text, right below a line of it: more of that text on
@@ -291,7 +299,8 @@ def as_github(text: str) -> str:
         if "\\" in line:
             parts = _outside_code(parts, lambda part: _ESCAPE.sub(_unescape, part))
             last, in_code = parts[-1]
-            if not in_code and _HARD_BREAK.search(last) and following.strip():
+            quoted = k + 1 < len(lines) and _split_quote(lines[k + 1])[0].count(">") > prefix.count(">")
+            if not in_code and _HARD_BREAK.search(last) and not quoted and _goes_on(following, items):
                 # `\` ending a line breaks it; Python-Markdown's way is two spaces
                 parts[-1] = (last[:-1] + "  ", False)
         if "<" in line:
@@ -335,6 +344,31 @@ def _fence_end(fence: _Fence) -> str:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
+
+
+def _columns(line: str) -> int:
+    """The width of the line's indentation, a tab taking it to the next multiple of 4 (as Python-Markdown)."""
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _goes_on(following: str, items: list[_Item]) -> bool:
+    """Whether `following` goes on with the paragraph above (GitHub breaks a line ending in `\\` only then):
+    not blank, no heading, fence, HTML block or list item that starts a block of its own (nor a quote: the
+    caller sees its markers)."""
+    if not following.strip() or _ATX_HEADING.match(following):
+        return False
+    if (_opens(following) and _indent(following) <= 3) or _html_block_line(following):
+        return False
+    item = _item(following)
+    return item is None or not (items or _interrupts(item))
 
 
 def _split_quote(line: str) -> tuple[str, str]:
