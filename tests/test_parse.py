@@ -133,6 +133,22 @@ def test_wrapper_dashes_opened_one_dash_short_go_too(registry: Registry) -> None
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "---Two VMs did the training.--",
+        "--- Two VMs did the training. --",
+        "---\nTwo VMs did the training.\n--",
+    ],
+    ids=["glued", "spaced", "own-line"],
+)
+def test_wrapper_dashes_closed_one_dash_short_go_too(registry: Registry, text: str) -> None:
+    a = parse(registry, report_text(registry, q18=text)).answer(18)
+    assert a and a.markdown == "Two VMs did the training." and a.words == 5
+    a = parse(registry, report_text(registry, q18="Run it with --")).answer(18)  # not opened: kept
+    assert a and a.markdown == "Run it with --"
+
+
+@pytest.mark.parametrize(
     "closing", ["\n ---", "\n\n---", " ---"], ids=["own-line", "after-blank", "line-end"]
 )
 def test_a_rule_inside_wrapper_dashes_stays(registry: Registry, closing: str) -> None:

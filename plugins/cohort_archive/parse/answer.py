@@ -24,6 +24,7 @@ _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
 _WRAPPED_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*?)[ \t]+{_WRAPPER}[ \t]*$")
 _OPENING = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*)$")
 _SHORT_OPENING = re.compile(r"^[ \t]*--[ \t]+(\S.*)$")  # `-- text ---`, the opening one dash short
+_SHORT_CLOSING = re.compile(r"^(.*?)[ \t]*(?<!-)--[ \t]*$")  # `--- text --`, the closing one dash short
 _DASH_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*$")
 _TRAILING_DASHES = re.compile(rf"^(.*?)[ \t]*{_WRAPPER}[ \t]*$")
 # `` ` ` ``: the empty code spans a Word export leaves on empty lines and at the start of lines
@@ -237,6 +238,9 @@ def _unwrap(lines: list[str]) -> list[str]:
         opened, rest = True, m.group(1)
         lines = [rest, *lines[1:]] if rest else lines[1:]
     if lines and (m := _TRAILING_DASHES.match(lines[-1])):
+        closed, rest = True, m.group(1)
+        lines = [*lines[:-1], rest] if rest.strip() else lines[:-1]
+    if opened and not closed and lines and (m := _SHORT_CLOSING.match(lines[-1])):  # a dash short
         closed, rest = True, m.group(1)
         lines = [*lines[:-1], rest] if rest.strip() else lines[:-1]
     if opened and not closed:  # closed further up, a note after it: by a dash line, or ending a paragraph
