@@ -459,3 +459,9 @@ def test_indented_code_is_shown_as_written(render) -> None:
 def test_a_backslash_ends_a_line_only_inside_a_paragraph(render, text: str, broken: bool) -> None:
     html = render(text)
     assert ("<br" in html) is broken and ("\\" in html) is not broken
+
+
+def test_seven_or_more_hashes_are_text_not_a_heading(render) -> None:
+    html = render("Our notes:\n########\nkept for later\n########\n####### seven")
+    assert tags(html) == ["p"] and html.count("########") == 2 and "####### seven" in html
+    assert tags(render("###### six")) == ["h6"]

@@ -51,7 +51,7 @@ _QUOTED = re.compile(r"^[ ]{0,3}>")
 _FENCE = re.compile(r"^([ ]*)(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^([ ]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
-_HASH_TEXT = re.compile(r"^([ ]{0,3})(#{1,6})(?=[^#\s])")
+_HASH_TEXT = re.compile(r"^([ ]{0,3})(#{1,6}(?=[^#\s])|#{7,})")  # `#word`, and 7 or more `#`: no heading
 _ANGLED = re.compile(r"(?<!\]\()(?<!\]:)(?<!\]: )<([^<>\n]+)>")  # (not a link's `](<dest>)`)
 # what GitHub takes for HTML in `<...>`: a tag (its name letters, digits and `-`), a comment or the like,
 # or an autolink (`<https://...>`, `<name@host>`); anything else there is text
