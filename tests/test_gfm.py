@@ -465,3 +465,14 @@ def test_seven_or_more_hashes_are_text_not_a_heading(render) -> None:
     html = render("Our notes:\n########\nkept for later\n########\n####### seven")
     assert tags(html) == ["p"] and html.count("########") == 2 and "####### seven" in html
     assert tags(render("###### six")) == ["h6"]
+
+
+def test_a_blank_line_between_quoted_paragraphs_makes_two_quotes(render) -> None:
+    html = render("> We chose a model.\n\n> We trained it.\n\n> We shipped it.")
+    assert tags(html).count("blockquote") == 3
+    assert tags(render("> We chose a model.\n>\n> We trained it.")) == ["blockquote", "p", "p"]  # `>` between
+
+
+def test_a_quote_right_below_an_item_ends_the_list(render) -> None:
+    assert tags(render("* one\n* two\n> a note")) == ["ul", "li", "li", "blockquote", "p"]
+    assert tags(render("- one\n  > in the item")) == ["ul", "li", "blockquote", "p"]  # indented into it

@@ -68,6 +68,7 @@ _LEFT_TO_THE_SANITISER = frozenset(TAGS | CLEAN_CONTENT_TAGS | set(BLOCK_LEVEL_E
 # what such another tag becomes: an inline element with nothing in it, so the text around it reads as it
 # did with the tag in it (`**uv add <package>**` stays bold)
 _NO_TAG = "<span></span>"
+_QUOTE_BREAK = "<div></div>"  # between two quotes, so Python-Markdown does not make them one
 _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)$")
 # `[here](insert link)`: a destination with a space, and no title after it, is no link on GitHub
 _SPACED_LINK = re.compile(r"(?<![!\\])\[([^\]\n]*)\]\(([^()\s<>]*)[ \t]+([^()\n]*)\)")
@@ -143,6 +144,16 @@ def as_github(text: str) -> str:
                 fence = None
             continue
         prev = _split_quote(out[-1])[1] if out else ""
+        if (
+            items
+            and prefix
+            and k
+            and lines[k - 1].strip()
+            and not _QUOTED.match(lines[k - 1])
+            and (_indent(prefix) < items[-1].content)
+        ):  # a quote right below an item, not indented into it, ends the list on GitHub (Python-Markdown
+            out.append("")  # put it in the item)
+            items = []
         following = _split_quote(lines[k + 1])[1] if k + 1 < len(lines) else ""
         blank = prefix.rstrip()  # a blank line, inside the same quote
         if after_fence and line.strip():
@@ -182,6 +193,14 @@ def as_github(text: str) -> str:
             out += [prefix + lead + head for head in _header(opening.group(2), opening.group(3))]
             continue
         if not line.strip():
+            if (
+                not prefix.strip()
+                and out
+                and _QUOTED.match(out[-1])
+                and _QUOTED.match(lines[k + 1] if k + 1 < len(lines) else "")
+            ):
+                # a blank line ends a quote on GitHub; Python-Markdown reads on in the quote below
+                out += ["", _QUOTE_BREAK]
             out.append(raw)
             if (
                 prefix.strip()
