@@ -144,15 +144,11 @@ def as_github(text: str) -> str:
                 fence = None
             continue
         prev = _split_quote(out[-1])[1] if out else ""
-        if (
-            items
-            and prefix
-            and k
-            and lines[k - 1].strip()
-            and not _QUOTED.match(lines[k - 1])
-            and (_indent(prefix) < items[-1].content)
-        ):  # a quote right below an item, not indented into it, ends the list on GitHub (Python-Markdown
-            out.append("")  # put it in the item)
+        below_item = items and prefix and k and lines[k - 1].strip() and not _QUOTED.match(lines[k - 1])
+        if below_item and _indent(prefix) < items[-1].content:
+            # a quote right below an item, not indented into it: it ends the list on GitHub; Python-Markdown
+            # put it in the item
+            out.append("")
             items = []
         following = _split_quote(lines[k + 1])[1] if k + 1 < len(lines) else ""
         blank = prefix.rstrip()  # a blank line, inside the same quote
@@ -451,7 +447,8 @@ def _unindent(line: str, fence: _Fence, closing: bool) -> str:
 def _item_code(lines: list[str], k: int, items: list[_Item]) -> tuple[int, int, list[str]] | None:
     """The indented code block in an open item that starts at line `k` (after a blank line): the item's
     level, the index of the line after the block, and its lines with the indentation off. GitHub reads a
-    line 4 spaces past the text of the innermost item it is indented into as code (not an unquoted one)."""
+    line 4 spaces past the text of the innermost item it is indented into as code (called outside quotes;
+    indentation is counted in spaces, a tab-indented line ends the block)."""
     indent = _indent(lines[k])
     level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
     if not level or indent - items[level - 1].content < 4:
