@@ -237,10 +237,8 @@ def _unwrap(lines: list[str]) -> list[str]:
     if m := _LEADING_DASHES.match(lines[0]):
         opened, rest = True, m.group(1)
         lines = [rest, *lines[1:]] if rest else lines[1:]
-    if lines and (m := _TRAILING_DASHES.match(lines[-1])):
-        closed, rest = True, m.group(1)
-        lines = [*lines[:-1], rest] if rest.strip() else lines[:-1]
-    if opened and not closed and lines and (m := _SHORT_CLOSING.match(lines[-1])):  # a dash short
+    # closed at the end; once opened, also one dash short (`--- text --`)
+    if lines and (m := _TRAILING_DASHES.match(lines[-1]) or (opened and _SHORT_CLOSING.match(lines[-1]))):
         closed, rest = True, m.group(1)
         lines = [*lines[:-1], rest] if rest.strip() else lines[:-1]
     if opened and not closed:  # closed further up, a note after it: by a dash line, or ending a paragraph
