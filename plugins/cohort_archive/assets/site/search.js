@@ -359,7 +359,14 @@
           all.href = searchUrl({ q: q, filters: {} });
           meta.appendChild(all);
         }
+        // hits of a query typed earlier may land while the user arrows through newer ones: keep the
+        // focus where it was instead of dropping it with the old links
+        const focused = links().indexOf(document.activeElement);
         list.replaceChildren(...top.map(dropdownItem));
+        if (focused >= 0) {
+          const now = links();
+          (now[Math.min(focused, now.length - 1)] || input).focus();
+        }
       } catch (err) {
         if (mine !== seq) return;
         list.replaceChildren();
