@@ -34,6 +34,7 @@ class Registry:
     # When each version was published (template id -> date); orders versions for date hints.
     released: dict[str, date] = field(default_factory=dict)
     _wordings: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict, repr=False, compare=False)
+    _fillers: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict, repr=False, compare=False)
 
     def template(self, id: str) -> Template:
         try:
@@ -59,8 +60,10 @@ class Registry:
         """Question number -> the filler texts to drop from its answers: this version's own first, then
         those other versions ship for the same question (canonical id), as a report on a later revision of
         a template can still carry the older one's filler."""
+        if id in self._fillers:
+            return self._fillers[id]
         own = self.template(id)
-        out: dict[int, tuple[str, ...]] = {}
+        out: dict[int, tuple[str, ...]] = self._fillers.setdefault(id, {})
         for q in own.questions:
             texts = [self.fillers.get(id, {}).get(q.number, "")]
             texts += [
