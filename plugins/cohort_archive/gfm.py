@@ -444,13 +444,19 @@ def _unindent(line: str, fence: _Fence, closing: bool) -> str:
     return line[min(fence.indent, spaces) :]
 
 
+def _level(items: list[_Item], indent: int) -> int:
+    """How many of the open items a line indented `indent` spaces goes on in (those whose text starts at or
+    before its indentation; 0: none, it ends the list)."""
+    return max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
+
+
 def _item_code(lines: list[str], k: int, items: list[_Item]) -> tuple[int, int, list[str]] | None:
     """The indented code block in an open item that starts at line `k` (after a blank line): the item's
     level, the index of the line after the block, and its lines with the indentation off. GitHub reads a
     line 4 spaces past the text of the innermost item it is indented into as code (called outside quotes;
     indentation is counted in spaces, a tab-indented line ends the block)."""
     indent = _indent(lines[k])
-    level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
+    level = _level(items, indent)
     if not level or indent - items[level - 1].content < 4:
         return None
     column = items[level - 1].content + 4
@@ -496,7 +502,7 @@ def _continued(line: str, items: list[_Item]) -> tuple[str, list[_Item]]:
     end. Not that far, it ends the list; 4 spaces further it is code in the item (`_item_code` makes a fence of
     it outside quotes; in a quote it is left as it is)."""
     indent = _indent(line)
-    level = max((n + 1 for n, item in enumerate(items) if item.content <= indent), default=0)
+    level = _level(items, indent)
     if level == 0:
         return line, []
     if indent - items[level - 1].content >= 4:
