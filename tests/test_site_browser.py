@@ -49,6 +49,18 @@ def test_overview_group_question_journey(demo_site: Path, chromium) -> None:
         screenshot(page, "question")
 
 
+def test_overview_shows_every_column_on_a_laptop_screen(demo_site: Path, chromium) -> None:
+    with serve_site(demo_site) as base:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(base + "2025-january/")
+        headers = page.locator(".ca-sortable table thead th")
+        assert headers.count() == 10
+        last = headers.last
+        assert last.inner_text().strip() == "Status"
+        box = last.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1280, f"the Status column is out of view: {box}"
+
+
 def test_overview_table_sorts_by_clicked_column(demo_site: Path, chromium) -> None:
     with serve_site(demo_site) as base:
         page = chromium.new_page()
