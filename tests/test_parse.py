@@ -148,6 +148,20 @@ def test_wrapper_dashes_closed_one_dash_short_go_too(registry: Registry, text: s
     assert a and a.markdown == "Run it with --"
 
 
+@pytest.mark.parametrize("closing", ["# ---", "## ---", "#---"])
+def test_wrapper_dashes_closed_on_a_heading_line_leave_no_empty_heading(
+    registry: Registry, closing: str
+) -> None:
+    """`--- text` / `# ---`: the closing dashes typed as a heading go with their `#` (no empty heading, no
+    `#` counted as a word); a `#` before text at the end stays."""
+    a = parse(
+        registry, report_text(registry, q18=f"--- Two VMs did the training.\nuv run train\n{closing}")
+    ).answer(18)
+    assert a and a.markdown == "Two VMs did the training.\nuv run train" and a.words == 8
+    a = parse(registry, report_text(registry, q18="--- Two VMs did the training.\n# trained ---")).answer(18)
+    assert a and a.markdown.endswith("\n##### trained") and a.words == 7
+
+
 @pytest.mark.parametrize(
     "closing", ["\n ---", "\n\n---", " ---"], ids=["own-line", "after-blank", "line-end"]
 )

@@ -240,7 +240,7 @@ def _unwrap(lines: list[str]) -> list[str]:
     # closed at the end; once opened, also one dash short (`--- text --`)
     if lines and (m := _TRAILING_DASHES.match(lines[-1]) or (opened and _SHORT_CLOSING.match(lines[-1]))):
         closed, rest = True, m.group(1)
-        lines = [*lines[:-1], rest] if rest.strip() else lines[:-1]
+        lines = [*lines[:-1], rest] if rest.strip(" \t#") else lines[:-1]  # `# ---`: no heading is left
     if opened and not closed:  # closed further up, a note after it: by a dash line, or ending a paragraph
         k = next((i for i, line in enumerate(lines) if _DASH_LINE.match(line)), None)
         if k is not None:
