@@ -872,6 +872,26 @@ def test_checklist_entry_with_a_long_note_after_its_module_tag_matches(registry:
     assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
 
 
+def test_a_note_typed_unindented_below_a_checklist_item_stays_in_it(registry: Registry) -> None:
+    """`* [x] item (M30)` / `(a note)` with no indent: GitHub shows the note in the item (a lazy line), and
+    so does the entry; a heading, rule or quote right below an item is no part of it."""
+    template = registry.template("2026-january")
+    item = next(i for i in template.checklist if i.modules)
+    text = render(template, {1: GROUP}, checklist=True)
+    line = next(ln for ln in text.splitlines() if item.text[:30] in ln)
+    text = text.replace(line, line + "\n(partly: on two machines only)", 1)
+    report = parse(registry, text)
+    assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
+    entry = next(e for e in report.checklist if e.item == item.id)
+    assert entry.text.endswith(" (partly: on two machines only)")
+    for below in ("### Week 2", "---", "> a quote", "| a | table |", "```"):
+        report = parse(
+            registry, render(template, {1: GROUP}, checklist=True).replace(line, f"{line}\n{below}", 1)
+        )
+        entry = next(e for e in report.checklist if e.item == item.id)
+        assert entry.text == line.split("] ", 1)[1], below
+
+
 @pytest.mark.parametrize("between", [" ", ", ", " - ", "; "])
 def test_two_items_typed_on_one_line_are_two_entries(registry: Registry, between: str) -> None:
     """`- [x] A ... (M17) B ... (M18)`: each module tag closes an item."""

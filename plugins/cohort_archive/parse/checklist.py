@@ -21,6 +21,11 @@ _ITEM = re.compile(
 _TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|y|v|\*|check(?:ed)?)\s*$", re.I)
 _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
+# an unindented line right below an item that does not go on with its text: a heading, quote, table row,
+# fence, HTML block, rule or setext underline
+_NOT_LAZY = re.compile(
+    r"^(?:#{1,6}(?:[ \t]|$)|>|\||```|~~~|<[A-Za-z!/]|([-*_=])(?:[ \t]*\1){2,}[ \t]*$|[-=]+[ \t]*$)"
+)
 _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`
 _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
 _TAG = r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)"  # a module tag: `(M5)`, `(M2+M6)`
@@ -72,9 +77,11 @@ def parse_checklist(
             i += 1
             continue
         text = (boxed.group(3) if boxed else bullet.group(1)).strip()  # type: ignore[union-attr]
-        while i + 1 < end and lines[i + 1].startswith((" ", "\t")) and lines[i + 1].strip():
-            nxt = lines[i + 1]
+        # the item's text goes on in the lines below it: indented, or unindented text (GitHub's lazy lines)
+        while i + 1 < end and (nxt := lines[i + 1]).strip():
             if _ITEM.match(nxt) or _BULLET.match(nxt.lstrip()):
+                break
+            if not nxt.startswith((" ", "\t")) and (doc.code[i + 1] or _NOT_LAZY.match(nxt)):
                 break
             text += " " + nxt.strip()
             i += 1
