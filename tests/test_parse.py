@@ -148,6 +148,20 @@ def test_wrapper_dashes_closed_one_dash_short_go_too(registry: Registry, text: s
     assert a and a.markdown == "Run it with --"
 
 
+@pytest.mark.parametrize("opening", [">---", "> ---", ">--- "])
+def test_wrapper_dashes_behind_the_quote_marker_of_an_answer_quoted_on_its_own_go_too(
+    registry: Registry, opening: str
+) -> None:
+    """`>--- text` / `more ---` (an answer typed as a quote of its own): both wrapper dashes go, not only
+    the closing ones; the quote stays."""
+    a = parse(
+        registry, report_text(registry, q18=f"{opening}Two VMs did the training.\nIt took days. ---")
+    ).answer(18)
+    assert a and a.markdown.startswith(">") and "---" not in a.markdown
+    assert a.markdown.lstrip("> ") == "Two VMs did the training.\nIt took days."
+    assert a.words == len(a.markdown.split())  # report.py's count, less the dashes
+
+
 @pytest.mark.parametrize("closing", ["# ---", "## ---", "#---"])
 def test_wrapper_dashes_closed_on_a_heading_line_leave_no_empty_heading(
     registry: Registry, closing: str

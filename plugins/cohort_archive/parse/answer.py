@@ -21,6 +21,8 @@ _PLACEHOLDER_HEAD = re.compile(_FILL.format(dashes=_DASHES) + rf"[ \t]*{_DASHES}
 # the placeholder's dashes left around an answer; as editors export them also `\---` and `—`
 _WRAPPER = r"(?:\\?-{3,}|[\u2013\u2014]+(?:\\?-+)?)"
 _LEADING_DASHES = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]*(.*)$")
+# `>--- text`: the opening dashes behind a quote's `>`
+_QUOTED_OPENING = re.compile(rf"^([ \t]*>[ \t]?)[ \t]*{_WRAPPER}[ \t]*(\S.*)$")
 _WRAPPED_LINE = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*?)[ \t]+{_WRAPPER}[ \t]*$")
 _OPENING = re.compile(rf"^[ \t]*{_WRAPPER}[ \t]+(\S.*)$")
 _SHORT_OPENING = re.compile(r"^[ \t]*--[ \t]+(\S.*)$")  # `-- text ---`, the opening one dash short
@@ -237,6 +239,8 @@ def _unwrap(lines: list[str]) -> list[str]:
     if m := _LEADING_DASHES.match(lines[0]):
         opened, rest = True, m.group(1)
         lines = [rest, *lines[1:]] if rest else lines[1:]
+    elif m := _QUOTED_OPENING.match(lines[0]):  # an answer typed as a quote of its own, wrapper and all
+        opened, lines = True, [m.group(1) + m.group(2), *lines[1:]]
     # closed at the end; once opened, also one dash short (`--- text --`)
     if lines and (m := _TRAILING_DASHES.match(lines[-1]) or (opened and _SHORT_CLOSING.match(lines[-1]))):
         closed, rest = True, m.group(1)
