@@ -888,7 +888,7 @@ def test_checklist_entry_with_a_long_note_after_its_module_tag_matches(registry:
 
 def test_a_note_typed_unindented_below_a_checklist_item_stays_in_it(registry: Registry) -> None:
     """`* [x] item (M30)` / `(a note)` with no indent: GitHub shows the note in the item (a lazy line), and
-    so does the entry; a heading, rule or quote right below an item is no part of it."""
+    so does the entry; a heading, rule, quote or empty item right below an item is no part of it."""
     template = registry.template("2026-january")
     item = next(i for i in template.checklist if i.modules)
     text = render(template, {1: GROUP}, checklist=True)
@@ -898,7 +898,7 @@ def test_a_note_typed_unindented_below_a_checklist_item_stays_in_it(registry: Re
     assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
     entry = next(e for e in report.checklist if e.item == item.id)
     assert entry.text.endswith(" (partly: on two machines only)")
-    for below in ("### Week 2", "---", "> a quote", "| a | table |", "```"):
+    for below in ("### Week 2", "---", "> a quote", "| a | table |", "```", "* [ ] ", "- ", "1."):
         report = parse(
             registry, render(template, {1: GROUP}, checklist=True).replace(line, f"{line}\n{below}", 1)
         )

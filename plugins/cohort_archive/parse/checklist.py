@@ -21,10 +21,11 @@ _ITEM = re.compile(
 _TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|y|v|\*|check(?:ed)?)\s*$", re.I)
 _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
-# an unindented line right below an item that does not go on with its text: a heading, quote, table row,
-# fence, HTML block, rule or setext underline
+# an unindented line right below an item that does not go on with its text: a list marker (an empty box too),
+# a heading, quote, table row, fence, HTML block, rule or setext underline
 _NOT_LAZY = re.compile(
-    r"^(?:#{1,6}(?:[ \t]|$)|>|\||```|~~~|<[A-Za-z!/]|([-*_=])(?:[ \t]*\1){2,}[ \t]*$|[-=]+[ \t]*$)"
+    r"^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|\||```|~~~|<[A-Za-z!/]"
+    r"|([-*_=])(?:[ \t]*\1){2,}[ \t]*$|[-=]+[ \t]*$)"
 )
 _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`
 _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
