@@ -370,17 +370,24 @@ def test_a_report_at_a_near_miss_path_is_read_from_there_with_a_warning(
     lower.commit({"README.md": "# Project\n", "reports/readme.md": REPORT})
     singular = BareRepo.create(tmp_path / "src" / "singular.git")
     singular.commit({"README.md": "# Project\n", "report/README.md": REPORT})
-    snaps = fetch_all([roster("2025-january", [(1, lower.url), (2, singular.url)])], options)
-    for n, path in ((1, "reports/readme.md"), (2, "report/README.md")):
+    # the cookiecutter project made in a folder of the repository: the report one level down, figures too
+    nested = BareRepo.create(tmp_path / "src" / "nested.git")
+    figure = "mlops_project/reports/figures/a.png"
+    nested.commit({"README.md": "# Project\n", "mlops_project/reports/README.md": REPORT, figure: "png"})
+    repos = [(1, lower.url), (2, singular.url), (3, nested.url)]
+    snaps = fetch_all([roster("2025-january", repos)], options)
+    paths = ((1, "reports/readme.md"), (2, "report/README.md"), (3, "mlops_project/reports/README.md"))
+    for n, path in paths:
         snap = one(snaps, n)
         assert snap.status == "ok" and snap.report_path == path
         assert snap.tree is not None and snap.tree.read(path) == REPORT.encode()
         (warning,) = snap.problems
         assert warning.severity == "warning" and warning.where == path
         assert warning.message.startswith(f"the report is at {path}, not reports/README.md")
+    assert one(snaps, 3).tree.read(figure) == b"png"  # type: ignore[union-attr]
     # the next run (nothing changed) keeps the stand-in from the recorded state
-    again = fetch_all([roster("2025-january", [(1, lower.url), (2, singular.url)])], options)
-    assert [s.report_path for s in again] == ["reports/readme.md", "report/README.md"]
+    again = fetch_all([roster("2025-january", repos)], options)
+    assert [s.report_path for s in again] == [path for _, path in paths]
 
 
 def test_a_missing_report_says_what_is_there_instead(tmp_path: Path, options: FetchOptions) -> None:
