@@ -137,6 +137,29 @@ def test_intro_of_a_deleted_section_heading_stays_out(registry: Registry, versio
     ]
 
 
+@pytest.mark.parametrize("version", SHAPES)
+def test_text_under_a_section_intro_is_named_in_a_problem(registry: Registry, version: str) -> None:
+    """A paragraph the group wrote below a section's intro, above its first question, belongs to no answer:
+    the answers stay as they are, and a problem names the place and quotes its first words."""
+    note = "Every member kept a branch of their own and merged through reviewed pull requests."
+    text = filled(registry, version)
+    report = parse(registry, text)
+    assert not any("part of no answer" in p.message for p in report.problems)
+    text = text.replace(ONE_LINE_INTRO, f"{ONE_LINE_INTRO}\n{note}\n", 1)
+    report = parse(registry, text)
+    assert [a.markdown for a in report.answers] == [
+        answer_of(registry, version, q.number) for q in registry.template(version).questions
+    ]
+    (problem,) = [p for p in report.problems if "part of no answer" in p.message]
+    first = next(q for q in registry.template(version).questions if q.section != "Group information")
+    assert problem.message.startswith(
+        f"text under the heading '{first.section}', above question {first.number}"
+    )
+    assert (
+        problem.where == f"Q{first.number}" and "(14 words): 'Every member kept a branch" in problem.message
+    )
+
+
 def test_a_quote_ending_an_answer_is_kept(registry: Registry) -> None:
     ans = (
         answer_of(registry, "2026-january", 7) + "\n\n> As the saying goes, in the end it worked.\n> Mostly."

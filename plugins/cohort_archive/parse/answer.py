@@ -47,6 +47,11 @@ _SECTION_INTRO = re.compile(r"^[ \t]*(?:>[ \t]*)?in the following section", re.I
 _HEADING_LIKE = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+(.+?)[ \t#]*|(\*\*|__)([^*_]+?)\2[ \t]*:?)[ \t]*$")
 
 
+def opens_section_intro(line: str) -> bool:
+    """Whether the line opens a template section's intro (`> In the following section ...`)."""
+    return bool(_SECTION_INTRO.match(line))
+
+
 def count_words(text: str) -> int:
     """report.py's word count: whitespace-separated pieces."""
     return len(text.split())

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from cohort_archive.model import QuestionSpec, Template
-from cohort_archive.parse.answer import trim_blank_lines
+from cohort_archive.parse.answer import opens_section_intro, trim_blank_lines
 from cohort_archive.registry.detect import MATCH_THRESHOLD, Match, prompt_words
 from cohort_archive.registry.document import (
     Document,
@@ -115,6 +116,30 @@ def locate(
     for k in range(len(found)):
         _split_repeats(doc, found, k, heading_lines, template)
     return found
+
+
+def between_sections(doc: Document, located: list[Located]) -> list[tuple[Located, str, str]]:
+    """What the group wrote under a section's heading, past its intro, above the section's first question:
+    it belongs to no answer. (the question below, the heading, the text) for each such place."""
+    heading_lines = {h.line: h.text for h in doc.headings}
+    placed = sorted(
+        (f for f in located if f.start is not None and f.end is not None), key=lambda f: f.start or 0
+    )
+    out = []
+    for above, below in pairwise(placed):
+        cut, start = above.end, below.start
+        if cut is None or start is None or cut >= start or cut not in heading_lines:
+            continue
+        paragraphs: list[list[str]] = [[]]
+        for line in doc.lines[cut + 1 : start]:
+            if line.strip():
+                paragraphs[-1].append(line.strip())
+            elif paragraphs[-1]:
+                paragraphs.append([])
+        kept = [p for p in paragraphs if p and not p[0].startswith(">") and not opens_section_intro(p[0])]
+        if kept:
+            out.append((below, heading_lines[cut], "\n\n".join("\n".join(p) for p in kept)))
+    return out
 
 
 _ADDED_HEADING = re.compile(r"^\W*question\W*\d+[a-z]{0,2}\b", re.I)  # `Question 3b`, `Question 32`

@@ -9,7 +9,7 @@ from cohort_archive.parse.answer import clean, count_images, count_words, demote
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
 from cohort_archive.parse.group_info import group_number_text, study_number_notes, study_numbers
-from cohort_archive.parse.questions import Located, all_answer_lines, locate, section_names
+from cohort_archive.parse.questions import Located, all_answer_lines, between_sections, locate, section_names
 from cohort_archive.registry.detect import Hint, detect
 from cohort_archive.registry.document import Document, code_mask, without_comments
 from cohort_archive.registry.load import Registry
@@ -57,6 +57,14 @@ def parse_report(
     fillers = registry.fillers_of(template.id)
     sections = section_names(template)
     answers = [_answer(doc, loc, fillers.get(loc.spec.number, ()), sections) for loc in located]
+    for below, heading, stray in between_sections(doc, located):
+        words = stray.split()
+        excerpt = " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+        message = (
+            f"text under the heading {heading!r}, above question {below.spec.number}, is part of no answer and"
+            f" not shown here ({counted(len(words), 'word')}): {excerpt!r}"
+        )
+        problems.append(Problem(f"Q{below.spec.number}", message))
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
