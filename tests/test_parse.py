@@ -459,6 +459,23 @@ def test_rules_between_questions_stay_out_of_answers(registry: Registry, rule: s
         assert report.answer(n).markdown == answer_of(registry, "2026-january", n), n  # type: ignore[union-attr]
 
 
+def test_answer_label_moved_into_the_example_leaves_the_question_unanswered(registry: Registry) -> None:
+    """`> Answer:` moved up into the example, the rest of the example quoted below it, the placeholder left:
+    the text is the template's, so the question is unanswered (with a note); a real answer with a `...` in
+    it and the placeholder left beside it stays an answer."""
+    example = "> Example:\n> *An example answer for question 7 ... and ... .*\n>\n> Answer:\n"
+    moved = "> Example:\n> *An example answer\n>\n> Answer:\n> for question 7 ... and\n> ... more ... .*\n>\n"
+    text = report_text(registry, "2026-january", q7=None)
+    assert example in text
+    a = parse(registry, text.replace(example, moved, 1)).answer(7)
+    assert a and not a.answered and a.words == 0
+    assert any("only the template's example text" in p.message for p in a.problems)
+    own = "We wrote 12 tests ... mostly for the data and the model, run on every push."
+    text = text.replace("--- question 7 fill here ---", f"{own}\n\n--- question 7 fill here ---", 1)
+    a = parse(registry, text).answer(7)
+    assert a and a.answered and a.markdown == own
+
+
 def test_html_comments_are_hidden_as_on_github(registry: Registry) -> None:
     text = report_text(registry, "2025-january")
     # a group comments out the template's example and length hint ...

@@ -86,12 +86,23 @@ def parse_report(
     )
 
 
+_EXAMPLE_GAP = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
+_ITALIC_END = re.compile(r"[*_][\s.]*$")
+
+
 def _only_a_name(text: str, spec: QuestionSpec) -> bool:
     """Whether the text left beside a placeholder is a word or three (who is to write the answer, a note)
     where the question asks for a written answer (at least 50 words at the most) or a figure."""
     most = spec.limits.max_words or spec.limits.min_words or 0
     wants = most >= 50 or bool(spec.limits.min_images)  # prose, or a figure
     return wants and len(text.split()) <= 3 and "![" not in text and "<img" not in text.lower()
+
+
+def _example_left(text: str) -> bool:
+    """Whether the text is what is left of the template's example (its `...` gaps on every line, its
+    italics closing it): a group that moved `Answer:` up into the example and wrote nothing yet."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(_EXAMPLE_GAP.search(line) for line in lines) and bool(_ITALIC_END.search(text))
 
 
 def _img_tags(text: str) -> int:
@@ -123,6 +134,10 @@ def _answer(doc: Document, loc: Located, fillers: tuple[str, ...], sections: fro
     text, placeholder_left = clean(all_answer_lines(doc, loc), fillers, sections)
     if placeholder_left and _only_a_name(text, spec):
         message = f"only {' '.join(text.split())!r} beside the template placeholder: taken as unanswered"
+        problems.append(Problem(where, message, severity="info"))
+        text, placeholder_left = "", False
+    if placeholder_left and _example_left(text):
+        message = "only the template's example text beside the template placeholder: taken as unanswered"
         problems.append(Problem(where, message, severity="info"))
         text, placeholder_left = "", False
     answered = bool(text.strip())
