@@ -903,6 +903,22 @@ def test_checklist_entry_with_a_long_note_after_its_module_tag_matches(registry:
     assert [e.item for e in report.checklist] == [c.id for c in template.checklist]
 
 
+def test_two_checklist_items_typed_in_swapped_order_both_match(registry: Registry) -> None:
+    """Items are matched in order; two typed word for word but swapped still each find their item."""
+    template = registry.template("2026-january")
+    text = render(template, {1: GROUP}, ticked={template.checklist[20].id, template.checklist[21].id})
+    lines = text.splitlines()
+    k = next(n for n, ln in enumerate(lines) if template.checklist[20].text[:30] in ln)
+    assert template.checklist[21].text[:30] in lines[k + 1]
+    lines[k], lines[k + 1] = lines[k + 1], lines[k]
+    report = parse(registry, "\n".join(lines))
+    assert sorted(e.item for e in report.checklist if e.item) == sorted(c.id for c in template.checklist)
+    assert {e.item for e in report.checklist if e.checked} == {
+        template.checklist[20].id,
+        template.checklist[21].id,
+    }
+
+
 def test_a_note_typed_unindented_below_a_checklist_item_stays_in_it(registry: Registry) -> None:
     """`* [x] item (M30)` / `(a note)` with no indent: GitHub shows the note in the item (a lazy line), and
     so does the entry; a heading, rule, quote or empty item right below an item is no part of it."""

@@ -46,6 +46,7 @@ _SHORTCODE_BOX = re.compile(rf"^([ \t]{{0,3}}{_MARK}[ \t]+):({'|'.join(_SHORTCOD
 _PAREN_BOX = re.compile(rf"^([ \t]{{0,3}}(?:{_MARK}[ \t]*)?)\((\[[^\]\n]{{0,5}}\])\)")
 _BETWEEN_ITEMS = " \t,;|/-\u2013\u2014"  # what may stand between two items typed on one line
 MATCH_THRESHOLD = 0.6
+SURE_MATCH = 0.95  # an entry that is its item, whatever its place
 MODULE_MATCH = 0.5  # an entry and an item with the same module tag, whatever their words: below any match
 
 
@@ -107,6 +108,13 @@ def parse_checklist(
             same = {j: MODULE_MATCH for j, item in enumerate(items) if item.modules == tags}
             row[:] = sorted((same | dict(row)).items())
     chosen = align_hits(hits, len(items)) if items and words else [None] * len(raw)
+    # an item typed word for word but out of the template's order (two items swapped): the alignment, which
+    # keeps the order, leaves it out; it takes its item when no other entry did
+    taken = {j for j in chosen if j is not None}
+    for k, row in enumerate(hits):
+        if chosen[k] is None and (sure := [(s, j) for j, s in row if s >= SURE_MATCH and j not in taken]):
+            chosen[k] = max(sure)[1]
+            taken.add(max(sure)[1])
     entries = []
     for (text, checked, boxed), j in zip(raw, chosen, strict=True):
         if j is None and not boxed:
