@@ -146,6 +146,13 @@ def test_backslash_at_a_lines_end_breaks_it(render) -> None:
     assert "Done\\" in render("Done\\")  # nothing below it: kept
 
 
+def test_a_backslash_alone_on_its_line_breaks_it_inside_the_paragraph(render) -> None:
+    """`text\\` / `\\` / `more`: one paragraph with two line breaks, as on GitHub (not two paragraphs)."""
+    assert (
+        render("Alice did A.\\\n\\\nBob did B.\\\n\\") == "<p>Alice did A.<br>\n<br>\nBob did B.<br>\n\\</p>"
+    )
+
+
 def test_an_unclosed_fence_runs_to_the_end(render) -> None:
     html = render("Tree:\n\n```\n/project\n## not a heading")
     assert tags(html) == ["p", "pre"] and "## not a heading" in html and "```" not in html

@@ -316,8 +316,12 @@ def as_github(text: str) -> str:
             last, in_code = parts[-1]
             quoted = k + 1 < len(lines) and _split_quote(lines[k + 1])[0].count(">") > prefix.count(">")
             if not in_code and _HARD_BREAK.search(last) and not quoted and _goes_on(following, items):
-                # `\` ending a line breaks it; Python-Markdown's way is two spaces
-                parts[-1] = (last[:-1] + "  ", False)
+                # `\` ending a line breaks it; Python-Markdown's way is two spaces (a `\` alone on its line: a
+                # `<br />`, as two spaces alone would be a blank line to it)
+                parts[-1] = (
+                    "<br />" if len(parts) == 1 and not last[:-1].strip() else last[:-1] + "  ",
+                    False,
+                )
         if "<" in line:
             parts = _outside_code(parts, lambda part: _ANGLED.sub(_not_html, part))
         if "](" in line:
