@@ -113,8 +113,8 @@ def parse_checklist(
     taken = {j for j in chosen if j is not None}
     for k, row in enumerate(hits):
         if chosen[k] is None and (sure := [(s, j) for j, s in row if s >= SURE_MATCH and j not in taken]):
-            chosen[k] = max(sure)[1]
-            taken.add(max(sure)[1])
+            chosen[k] = j = max(sure)[1]
+            taken.add(j)
     entries = []
     for (text, checked, boxed), j in zip(raw, chosen, strict=True):
         if j is None and not boxed:

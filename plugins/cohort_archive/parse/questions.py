@@ -42,7 +42,7 @@ _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
 _EXAMPLE_INLINE = re.compile(r"^[\s*_]*example\s*:[\s*_]*?(\S.*)$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
 _EXAMPLE_LINES = 6  # how far below a quote ending at `Example:` its unquoted example may reach
-_EXAMPLE_LIKE = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
+EXAMPLE_GAP = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
 
 
 @dataclass
@@ -473,7 +473,7 @@ def _unquoted_template_end(doc: Document, prompt_end: int, stop: int) -> int:
 
 
 def _example_like(line: str) -> bool:
-    return bool(_EXAMPLE_LIKE.search(line) or _ITALIC_LINE.match(line))
+    return bool(EXAMPLE_GAP.search(line) or _ITALIC_LINE.match(line))
 
 
 def _inline_example(line: str) -> bool:

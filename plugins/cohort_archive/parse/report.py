@@ -9,7 +9,14 @@ from cohort_archive.parse.answer import clean, count_images, count_words, demote
 from cohort_archive.parse.checklist import parse_checklist
 from cohort_archive.parse.decode import decode, split_front_matter
 from cohort_archive.parse.group_info import group_number_text, study_number_notes, study_numbers
-from cohort_archive.parse.questions import Located, all_answer_lines, between_sections, locate, section_names
+from cohort_archive.parse.questions import (
+    EXAMPLE_GAP,
+    Located,
+    all_answer_lines,
+    between_sections,
+    locate,
+    section_names,
+)
 from cohort_archive.registry.detect import Hint, detect
 from cohort_archive.registry.document import Document, code_mask, without_comments
 from cohort_archive.registry.load import Registry
@@ -86,7 +93,6 @@ def parse_report(
     )
 
 
-_EXAMPLE_GAP = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
 _ITALIC_END = re.compile(r"[*_][\s.]*$")
 
 
@@ -102,7 +108,7 @@ def _example_left(text: str) -> bool:
     """Whether the text is what is left of the template's example (its `...` gaps on every line, its
     italics closing it): a group that moved `Answer:` up into the example and wrote nothing yet."""
     lines = [line for line in text.split("\n") if line.strip()]
-    return bool(lines) and all(_EXAMPLE_GAP.search(line) for line in lines) and bool(_ITALIC_END.search(text))
+    return bool(lines) and all(EXAMPLE_GAP.search(line) for line in lines) and bool(_ITALIC_END.search(text))
 
 
 def _img_tags(text: str) -> int:
