@@ -41,7 +41,7 @@ from typing import Any
 from ..archive import Archive
 from .bundles import COHORTS_DIR, BundleJob, BundlesDone, write_bundles
 from .docs import built_html_path, hand_written_pages
-from .pagefind import INDEX_CHUNK_SIZE, PagefindError, pagefind_binary
+from .pagefind import INDEX_CHUNK_SIZE, PagefindError, file_sizes, pagefind_binary
 from .records import COHORT, PageUrl, SearchRecord, answer_records, facet_labels
 
 log = logging.getLogger(__name__)
@@ -297,8 +297,8 @@ class SearchIndexer:
         shutil.rmtree(self._stage, ignore_errors=True)
         self.bundles = [b.path for b in bundles]
         self.records_indexed, self.pages_indexed = indexed["record"], indexed["html"]
-        files = [p for p in target.rglob("*") if p.is_file()]
-        size = sum(p.stat().st_size for p in files)
+        files = file_sizes(target)  # one scan: this runs after the pages, on the build's critical path
+        size = sum(files.values())
         errors = f", {len(self.errors)} refused" if self.errors else ""
         waited = time.monotonic() - t0
         total = time.monotonic() - self._started_at

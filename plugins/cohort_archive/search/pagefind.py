@@ -263,7 +263,7 @@ class PagefindService:
 _GZIPPED = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind")
 
 
-def _file_sizes(folder: Path) -> dict[str, int]:
+def file_sizes(folder: Path) -> dict[str, int]:
     """Every file under `folder` and its size (one directory scan, one stat per file)."""
     sizes: dict[str, int] = {}
     stack = [str(folder)]
@@ -283,10 +283,10 @@ def _file_sizes(folder: Path) -> dict[str, int]:
 def _settle(folder: Path, *, quiet: float = 0.1, limit: float = 10.0) -> dict[str, int]:
     """Wait until no file in `folder` has changed size for `quiet` seconds (at most `limit`); the sizes."""
     deadline = time.monotonic() + limit
-    before = _file_sizes(folder)
+    before = file_sizes(folder)
     while time.monotonic() < deadline:
         time.sleep(quiet)
-        now = _file_sizes(folder)
+        now = file_sizes(folder)
         if now == before:
             return now
         before = now
@@ -306,7 +306,7 @@ def bundle_problems(folder: Path, sizes: Mapping[str, int] | None = None) -> lis
                 problems.append(f"no metadata file for {language['hash']}")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         problems.append(f"pagefind-entry.json: {exc}")
-    for path, size in (_file_sizes(folder) if sizes is None else sizes).items():
+    for path, size in (file_sizes(folder) if sizes is None else sizes).items():
         name = os.path.basename(path)
         if size == 0:
             problems.append(f"{name} is empty")
