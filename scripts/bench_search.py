@@ -403,6 +403,16 @@ def cpu_added(with_search: list, without: list) -> str:
     )
 
 
+def cores_busy(cpu: list, wall: list) -> str:
+    """How many of the machine's cores the cold build without search kept busy (median CPU-s / median wall):
+    where that is all of them, every CPU second indexing adds shows in the wall time."""
+    if not cpu or None in cpu or not wall:
+        return ""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    busy = statistics.median(cpu) / statistics.median(wall)
+    return f"without search the cold build kept {num(busy, 2)} of {cores} cores busy (CPU-s / wall); "
+
+
 def cpu_own(index_cpu: list, tree_cpu: list) -> str:
     """What indexing's own processes (the records made in the build process, the worker, Pagefind) used of
     each cold build's CPU seconds: measured within one build, so not moved by the machine's drift."""
@@ -455,6 +465,7 @@ def table(rows: list[dict]) -> str:
             f"{s(r['cold_off']['wall_s'])} s {r['cold_off']['all_wall_s']} "
             f"(search adds {s((cold['wall_s'] - r['cold_off']['wall_s']) / r['cold_off']['wall_s'] * 100)} %); "
             f"{cpu_added(cold['all_cpu_s'], r['cold_off']['all_cpu_s'])}"
+            f"{cores_busy(r['cold_off']['all_cpu_s'], r['cold_off']['all_wall_s'])}"
             f"{cpu_own(cold.get('all_index_cpu_s', []), cold['all_cpu_s'])}"
             f"search page deep link with facets: "
             f"{s(deep.get('transferred_kb'))} KB in {deep.get('requests', '–')} requests, hits after "
