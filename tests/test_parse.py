@@ -125,6 +125,43 @@ def test_an_answer_typed_in_the_quote_goes_on_in_a_second_quote_after_a_break(
     assert a.words == len(expected.split())
 
 
+@pytest.mark.parametrize("on_label", [True, False], ids=["on-the-label", "below-the-label"])
+def test_an_unquoted_line_below_a_quoted_answer_goes_on_with_its_paragraph(
+    registry: Registry, on_label: bool
+) -> None:
+    """`> Answer: first line` (or `> Answer:` / `> first line`), then a line without `>`: a lazy continuation
+    line, so GitHub shows one paragraph; so do we."""
+    first, lazy = "Our tests cover the data loading.", "The model tests came later."
+    ans = answer_of(registry, "2025-january", 7)
+    quoted = f"> Answer: {first}" if on_label else f"> Answer:\n> {first}"
+    text = report_text(registry).replace(f"> Answer:\n\n{ans}\n", f"{quoted}\n{lazy}\n")
+    a = parse(registry, text).answer(7)
+    assert a and a.markdown == f"{first}\n{lazy}" and a.words == 11
+    assert MarkdownRenderer().render(a.markdown).count("<p>") == 1
+
+
+@pytest.mark.parametrize(
+    ("quoted", "below"),
+    [
+        ("> Answer: We test the API.", "- and the data"),  # a list starts
+        ("> Answer: We test the API.", "--- question 7 fill here ---"),  # a placeholder (a rule)
+        ("> Answer:\n> | test | what |\n> |---|---|\n> | a | b |", "We run them in CI."),  # in a table
+    ],
+    ids=["list", "placeholder", "after-table"],
+)
+def test_a_line_below_a_quoted_answer_that_starts_a_block_is_a_block_of_its_own(
+    registry: Registry, quoted: str, below: str
+) -> None:
+    ans = answer_of(registry, "2025-january", 7)
+    text = report_text(registry).replace(f"> Answer:\n\n{ans}\n", f"{quoted}\n{below}\n")
+    a = parse(registry, text).answer(7)
+    lines = a.markdown.split("\n") if a else []
+    if "fill here" in below:  # the placeholder goes; the answer above it stays as typed
+        assert lines[-1] == "We test the API."
+    else:
+        assert lines[-2:] == ["", below]
+
+
 def test_wrapper_dashes_opened_one_dash_short_go_too(registry: Registry) -> None:
     a = parse(registry, report_text(registry, q18="-- Two VMs did the training. ---")).answer(18)
     assert a and a.markdown == "Two VMs did the training." and a.words == 5

@@ -6,7 +6,7 @@ import re
 
 from cohort_archive.model import ChecklistEntry, ChecklistItemSpec
 from cohort_archive.registry.detect import align_hits
-from cohort_archive.registry.document import Document
+from cohort_archive.registry.document import Document, starts_block
 from cohort_archive.registry.text import phrase_index, phrase_tokens, tokens
 
 # `* [ ]`, `- [x]`, `* [X]`, `* []`, `*[x]`, `* [(X)]`, `* ([X])`, `* [-]`, `* [50%]`, `* [not applicable]`, `1. [x]`,
@@ -21,12 +21,6 @@ _ITEM = re.compile(
 _TICK = re.compile(r"[xX×✓✔✅☑☒]|^\s*(?:ok|done|yes|y|v|\*|check(?:ed)?)\s*$", re.I)
 _LEGEND = re.compile(r"^(?:=|:|->|→|means\b)")
 _BULLET = re.compile(rf"^[ \t]{{0,3}}{_MARK}[ \t]+(?!\[)(.+)$")
-# an unindented line right below an item that does not go on with its text: a list marker (an empty box too),
-# a heading, quote, table row, fence, HTML block, rule or setext underline
-_NOT_LAZY = re.compile(
-    r"^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|\||```|~~~|<[A-Za-z!/]"
-    r"|([-*_=])(?:[ \t]*\1){2,}[ \t]*$|[-=]+[ \t]*$)"
-)
 _ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|[ \t]*$")  # a table row: `| item | ✅ |`
 _BOX_CELL = re.compile(rf"^(?:\[([^\]\n]{{0,5}})\]|([{_SYMBOLS}])\ufe0f?)$")
 _TAG = r"\(\s*(M\d+(?:\s*[+,/&]\s*M\d+)*)\s*\)"  # a module tag: `(M5)`, `(M2+M6)`
@@ -83,7 +77,7 @@ def parse_checklist(
         while i + 1 < end and (nxt := lines[i + 1]).strip():
             if _ITEM.match(nxt) or _BULLET.match(nxt.lstrip()):
                 break
-            if not nxt.startswith((" ", "\t")) and (doc.code[i + 1] or _NOT_LAZY.match(nxt)):
+            if not nxt.startswith((" ", "\t")) and (doc.code[i + 1] or starts_block(nxt)):
                 break
             text += " " + nxt.strip()
             i += 1

@@ -27,6 +27,7 @@ from cohort_archive.registry.document import (
     Paragraph,
     is_quoted,
     quoted_question_heading,
+    starts_block,
     strip_quote,
 )
 from cohort_archive.registry.text import normalise, normalised_phrase, phrase_tokens, similarity, tokens
@@ -41,6 +42,8 @@ _HINT = re.compile(r"^[\s*_]*(?:recommended\s+)?answer\s+length\b", re.I)
 _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
 _EXAMPLE_INLINE = re.compile(r"^[\s*_]*example\s*:[\s*_]*?(\S.*)$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
+_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
+_LIST_MARKER = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 _EXAMPLE_LINES = 6  # how far below a quote ending at `Example:` its unquoted example may reach
 EXAMPLE_GAP = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
 
@@ -324,11 +327,29 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
             rest = _ANSWER.match(strip_quote(lines[k])).group(1)  # type: ignore[union-attr]
             own = trim_blank_lines(lines[b_end:q_start])
             after = own + ([""] if own else []) + ([rest] if rest.strip() else []) + lines[k + 1 : loc.end]
-    answer = _after_retyped_prompt(quoted + ([""] if quoted and after else []) + after, loc)
+    # a line right below the quote, without `>`, that goes on with the quoted answer's last paragraph (a lazy
+    # continuation line) stays in that paragraph, as on GitHub
+    lazy = bool(after) and after[0] == lines[b_end] and _goes_on(quoted, after[0])
+    answer = _after_retyped_prompt(quoted + ([""] if quoted and after and not lazy else []) + after, loc)
     if before:
         rest = trim_blank_lines(answer)
         return before + ([""] if rest else []) + rest
     return answer
+
+
+def _goes_on(quoted: list[str], line: str) -> bool:
+    """Whether `line`, unquoted right below the quoted lines `quoted` (their `>` taken off), goes on with the
+    paragraph they end in: they end in paragraph text (not in a fence, a heading, table, rule or HTML) and
+    the line starts no block of its own."""
+    if not quoted or not quoted[-1].strip() or not line.strip() or is_quoted(line):
+        return False
+    if sum(1 for q in quoted if _FENCE.match(q)) % 2:  # inside an open code block
+        return False
+    last = _LIST_MARKER.sub("", quoted[-1], count=1)  # a list item's text goes on the same way
+    if len(last) - len(last.lstrip(" ")) >= 4 or starts_block(last.lstrip(" ")):
+        return False
+    stripped = line.lstrip(" ")
+    return len(line) - len(stripped) >= 4 or not starts_block(stripped)
 
 
 def _quoted_first(doc: Document, start: int, lines: list[str]) -> bool:

@@ -71,6 +71,20 @@ def is_quoted(line: str) -> bool:
     return bool(_QUOTE.match(line))
 
 
+# an unindented line below a paragraph's line that does not go on with its text: a list marker (an empty
+# box too), a heading, quote, table row, fence, HTML block, rule or setext underline
+_NOT_LAZY = re.compile(
+    r"^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|\||```|~~~|<[A-Za-z!/]"
+    r"|([-*_=])(?:[ \t]*\1){2,}[ \t]*$|[-=]+[ \t]*$)"
+)
+
+
+def starts_block(line: str) -> bool:
+    """Whether an unindented line written right below a paragraph's line starts a block of its own, instead
+    of going on with the paragraph as a lazy continuation line (CommonMark's rule, erring towards a block)."""
+    return bool(_NOT_LAZY.match(line))
+
+
 def quoted_lines(lines: list[str]) -> list[str]:
     """The lines that are quoted (`is_quoted`), in order."""
     return list(filter(_QUOTE.match, lines))
