@@ -856,6 +856,22 @@ def test_a_name_beside_the_placeholder_is_no_answer(registry: Registry, left: st
     assert report.answer(1).answered and report.group_number_text == "35"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "(our image)[https://hub.example.org/r/team/app]",
+        "<https://hub.example.org/r/team/app>",
+        "www.example.org/app",
+    ],
+)
+def test_a_link_beside_the_placeholder_is_an_answer(registry: Registry, link: str) -> None:
+    """A link left beside the placeholder (the group's image on a registry) is more than a name: it is the
+    answer, shown and counted, with the placeholder noted."""
+    a = parse(registry, report_text(registry, q15=f"{link}\n\n--- question 15 fill here ---")).answer(15)
+    assert a and a.answered and link in a.markdown and "fill here" not in a.markdown
+    assert [p.message for p in a.problems] == ["template placeholder left beside the answer"]
+
+
 def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
     q2 = parse(registry, report_text(registry, q2="s12345, s234567")).answer(2)
     assert q2 and [p.message for p in q2.problems] == [

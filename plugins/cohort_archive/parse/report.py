@@ -94,14 +94,16 @@ def parse_report(
 
 
 _ITALIC_END = re.compile(r"[*_][\s.]*$")
+_LINKS = re.compile(r"!\[|<img|://|\bwww\.", re.I)
 
 
 def _only_a_name(text: str, spec: QuestionSpec) -> bool:
     """Whether the text left beside a placeholder is a word or three (who is to write the answer, a note)
-    where the question asks for a written answer (at least 50 words at the most) or a figure."""
+    where the question asks for a written answer (at least 50 words at the most) or a figure. A link (an
+    image, an address) is an answer, however short."""
     most = spec.limits.max_words or spec.limits.min_words or 0
     wants = most >= 50 or bool(spec.limits.min_images)  # prose, or a figure
-    return wants and len(text.split()) <= 3 and "![" not in text and "<img" not in text.lower()
+    return wants and len(text.split()) <= 3 and not _LINKS.search(text)
 
 
 def _example_left(text: str) -> bool:
