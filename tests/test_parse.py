@@ -162,6 +162,35 @@ def test_a_line_below_a_quoted_answer_that_starts_a_block_is_a_block_of_its_own(
         assert lines[-2:] == ["", below]
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (
+            "> Answer:\n> We run them with:\n> ```bash\n> pytest tests/\n> ```\n> and they pass.",
+            "We run them with:\n\n```bash\npytest tests/\n```\nand they pass.",
+        ),
+        ("> Answer:\n>\n> ```bash\n> pytest tests/\n> ```", "```bash\npytest tests/\n```"),
+    ],
+    ids=["text-and-code", "code-only"],
+)
+def test_code_typed_in_the_prompts_quote_is_the_answers_like_its_text(
+    registry: Registry, typed: str, expected: str
+) -> None:
+    """A fenced block typed inside the prompt's quote is unquoted with the rest of the answer (it was left
+    in a quote of its own, its `>` counted as words)."""
+    ans = answer_of(registry, "2025-january", 7)
+    a = parse(registry, report_text(registry).replace(f"> Answer:\n\n{ans}\n", f"{typed}\n")).answer(7)
+    assert a and a.markdown == expected and a.words == len(expected.split())
+
+
+def test_a_quoted_line_in_unquoted_code_below_a_quoted_answer_stays_as_typed(registry: Registry) -> None:
+    """`>` at the start of a line inside an unquoted code block is the code's (a prompt, a diff)."""
+    ans = answer_of(registry, "2025-january", 7)
+    typed = "> Answer: We checked the output:\n\n```\n> expected 3\n```"
+    a = parse(registry, report_text(registry).replace(f"> Answer:\n\n{ans}\n", f"{typed}\n")).answer(7)
+    assert a and re.sub(r"\n{3,}", "\n\n", a.markdown) == "We checked the output:\n\n```\n> expected 3\n```"
+
+
 def test_wrapper_dashes_opened_one_dash_short_go_too(registry: Registry) -> None:
     a = parse(registry, report_text(registry, q18="-- Two VMs did the training. ---")).answer(18)
     assert a and a.markdown == "Two VMs did the training." and a.words == 5

@@ -43,6 +43,7 @@ _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
 _EXAMPLE_INLINE = re.compile(r"^[\s*_]*example\s*:[\s*_]*?(\S.*)$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
+_FENCE_INFO = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*\S")  # an opening fence with its language
 _LIST_MARKER = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 _EXAMPLE_LINES = 6  # how far below a quote ending at `Example:` its unquoted example may reach
 EXAMPLE_GAP = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
@@ -306,8 +307,9 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
             # the answer is typed in the prompt's quote (or the quote goes on below the label, empty, and
             # the answer's first text is quoted): so is a part of it quoted again after a code block or a
             # blank line, which reads the same way (its `>` markers are no words either)
+            quoted_code = _quoted_fences(doc, b_end, after)
             after = [
-                strip_quote(line) if not doc.code[b_end + i] and is_quoted(line) else line
+                strip_quote(line) if is_quoted(line) and (quoted_code[i] or not doc.code[b_end + i]) else line
                 for i, line in enumerate(after)
             ]
     elif (k := _unquoted_example(doc, inner, b_end, loc.end)) is not None:
@@ -353,9 +355,36 @@ def _goes_on(quoted: list[str], line: str) -> bool:
 
 
 def _quoted_first(doc: Document, start: int, lines: list[str]) -> bool:
-    """Whether the first line of text among `lines` (from line `start` on), code left aside, is quoted."""
-    first = next((line for i, line in enumerate(lines) if line.strip() and not doc.code[start + i]), None)
+    """Whether the first line of text among `lines` (from line `start` on) is quoted; code counts only when
+    its fence is quoted (a `>` inside an unquoted code block is the code's own)."""
+    quoted_code = _quoted_fences(doc, start, lines)
+    first = next(
+        (
+            line
+            for i, line in enumerate(lines)
+            if line.strip() and (quoted_code[i] or not doc.code[start + i])
+        ),
+        None,
+    )
     return first is not None and is_quoted(first)
+
+
+def _quoted_fences(doc: Document, start: int, lines: list[str]) -> list[bool]:
+    """For each of `lines` (from line `start` on), whether it belongs to a fenced code block opened by a
+    quoted fence (`> ```bash`): such a block is the quote's, `>` markers and all."""
+    out: list[bool] = []
+    inside = quoted = False
+    for i, line in enumerate(lines):
+        if not doc.code[start + i]:
+            inside = False
+        elif not inside:  # an opening fence
+            inside, quoted = True, is_quoted(line)
+        elif _FENCE.match(strip_quote(line).lstrip()) and not _FENCE_INFO.match(strip_quote(line)):
+            out.append(quoted)  # the closing fence
+            inside = False
+            continue
+        out.append(inside and quoted)
+    return out
 
 
 def _after_retyped_prompt(lines: list[str], loc: Located) -> list[str]:
