@@ -191,3 +191,9 @@ def test_a_backslash_before_a_space_stays() -> None:
     html = MarkdownRenderer().render("docker build \\ \n  -t api . \\ \n  --push and a\\ b")
     assert "docker build \\ \n  -t api . \\ \n  --push and a\\ b" in html
     assert "<del>gone</del>" in MarkdownRenderer().render("~~gone~~ too")
+
+
+def test_a_code_block_keeps_its_leading_blank_line() -> None:
+    """As on GitHub: a blank line typed first in a fenced block is shown (Pygments dropped it)."""
+    html = MarkdownRenderer().render("Layout:\n\n```txt\n\nsrc/\n  train.py\n```")
+    assert "<code>\nsrc/\n  train.py\n</code>" in html

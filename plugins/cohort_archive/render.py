@@ -25,7 +25,8 @@ EXTENSIONS = [
     "pymdownx.emoji",
 ]
 EXTENSION_CONFIGS = {
-    "pymdownx.highlight": {"guess_lang": False, "use_pygments": True},
+    # a code block keeps its leading blank lines, as on GitHub
+    "pymdownx.highlight": {"guess_lang": False, "use_pygments": True, "stripnl": False},
     "pymdownx.magiclink": {"hide_protocol": False},
     # `~~strike~~` only: GitHub has no subscript, and with it a backslash before a space is an escape
     # (`docker build \ ` lost its backslash)
