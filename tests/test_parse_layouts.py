@@ -14,6 +14,7 @@ from cohort_archive.registry import Registry, load_registry
 
 # one version of each template shape: 27 questions (2023/2024) and 31 questions (2025/2026)
 SHAPES = ["2023-january", "2026-january"]
+VERSIONS = ["2023-january", "2024-january", "2025-january", "2026-january"]
 GROUP = "Group 7"
 STUDENTS = "s123456, s234567, s345678"
 
@@ -158,6 +159,52 @@ def test_text_under_a_section_intro_is_named_in_a_problem(registry: Registry, ve
     assert (
         problem.where == f"Q{first.number}" and "(14 words): 'Every member kept a branch" in problem.message
     )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize(
+    ("own", "named"),
+    [
+        (">https://app.example.org/demo", "(1 word): 'https://app.example.org/demo'"),
+        ("> We ran out of time here, sadly.", "(7 words): 'We ran out of time here, sadly.'"),
+    ],
+    ids=["link", "sentence"],
+)
+def test_text_typed_in_the_prompts_quote_above_the_label_is_named_in_a_problem(
+    registry: Registry, version: str, own: str, named: str
+) -> None:
+    """A line of the group's own inside the template's quote, above `> Answer:`, is no template text and
+    no answer: the answers stay as they are, and a problem on the question quotes it."""
+    text = filled(registry, version)
+    assert not any(
+        "inside the question's quote" in p.message for a in parse(registry, text).answers for p in a.problems
+    )
+    label = "> Answer:\n"
+    at = text.index(label, text.index("### Question 5"))
+    report = parse(registry, text[:at] + f"{own}\n>\n" + text[at:])
+    assert [a.markdown for a in report.answers] == [
+        answer_of(registry, version, q.number) for q in registry.template(version).questions
+    ]
+    notes = [
+        (a.number, p.message) for a in report.answers for p in a.problems if "question's quote" in p.message
+    ]
+    assert len(notes) == 1 and notes[0][0] == 5 and notes[0][1].endswith(named)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("> Example:\n", "> Example:y\n"),  # a letter typed astray
+        ("> Example:\n", "> **Example:**\n"),
+        ("> Recommended answer length", "> Answer length"),
+    ],
+    ids=["typo", "bold-example", "hint-reworded"],
+)
+def test_the_templates_own_lines_edited_are_not_named_as_the_groups(
+    registry: Registry, edit: tuple[str, str]
+) -> None:
+    text = filled(registry, "2025-january").replace(*edit)
+    assert not any("question's quote" in p.message for a in parse(registry, text).answers for p in a.problems)
 
 
 def test_a_quote_ending_an_answer_is_kept(registry: Registry) -> None:

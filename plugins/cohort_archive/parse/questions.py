@@ -339,6 +339,40 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
     return answer
 
 
+def own_lines_above_label(doc: Document, loc: Located) -> list[str]:
+    """Lines the group typed inside the template's quote above its `Answer:` label that are none of the
+    template's (not the prompt, the length hint, `Example:` or the example): they belong to no answer."""
+    if loc.start is None or loc.end is None:
+        return []
+    block = _template_block(doc, loc, loc.start + (1 if loc.heading is not None else 0))
+    if block is None or not is_quoted(doc.lines[block[0]]):
+        return []
+    inner = [strip_quote(line) for line in doc.lines[block[0] : block[1]]]
+    marker = next((i for i, line in enumerate(inner) if ":" in line and _ANSWER.match(line)), None)
+    if marker is None:
+        return []
+    prompt = set(phrase_tokens(loc.spec.prompt))
+    return [line.strip() for line in inner[:marker] if _own_line(line, prompt)]
+
+
+_URL = re.compile(r"https?://|\bwww\.", re.I)
+_TEMPLATE_WORDS = frozenset({"example", "answer", "recommended", "length", "words"})
+
+
+def _own_line(line: str, prompt: set[str]) -> bool:
+    """Whether a line in the template's quote is the group's: no prompt line (bold, or the prompt's words),
+    length hint, `Example:` or example line (italic, `...` gaps)."""
+    text = line.strip()
+    if len(text) <= 2 or _HINT.match(text) or _EXAMPLE.match(text) or _inline_example(text):
+        return False
+    if EXAMPLE_GAP.search(text) or text[0] in "*_" or text[-1] in "*_":
+        return False
+    words = [w for w in tokens(text) if len(w) > 1]  # (a letter typed astray: `Example:y`)
+    if not words:
+        return bool(_URL.search(text))
+    return sum(w in prompt or w in _TEMPLATE_WORDS for w in words) / len(words) < 0.7
+
+
 def _goes_on(quoted: list[str], line: str) -> bool:
     """Whether `line`, unquoted right below the quoted lines `quoted` (their `>` taken off), goes on with the
     paragraph they end in: they end in paragraph text (not in a fence, a heading, table, rule or HTML) and

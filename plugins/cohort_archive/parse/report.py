@@ -15,6 +15,7 @@ from cohort_archive.parse.questions import (
     all_answer_lines,
     between_sections,
     locate,
+    own_lines_above_label,
     section_names,
 )
 from cohort_archive.registry.detect import Hint, detect
@@ -65,11 +66,9 @@ def parse_report(
     sections = section_names(template)
     answers = [_answer(doc, loc, fillers.get(loc.spec.number, ()), sections) for loc in located]
     for below, heading, stray in between_sections(doc, located):
-        words = stray.split()
-        excerpt = " ".join(words[:12]) + (" …" if len(words) > 12 else "")
         message = (
             f"text under the heading {heading!r}, above question {below.spec.number}, is part of no answer and"
-            f" not shown here ({counted(len(words), 'word')}): {excerpt!r}"
+            f" not shown here {_excerpt(stray)}"
         )
         problems.append(Problem(f"Q{below.spec.number}", message))
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
@@ -91,6 +90,12 @@ def parse_report(
         front_matter=front_matter,
         title=title,
     )
+
+
+def _excerpt(text: str) -> str:
+    """`(N words): 'the first twelve …'`, for a problem naming text the site does not show."""
+    words = text.split()
+    return f"({counted(len(words), 'word')}): {' '.join(words[:12]) + (' …' if len(words) > 12 else '')!r}"
 
 
 _ITALIC_END = re.compile(r"[*_][\s.]*$")
@@ -138,6 +143,12 @@ def _answer(doc: Document, loc: Located, fillers: tuple[str, ...], sections: fro
         problems.append(Problem(where, "question heading missing; found by its prompt", severity="info"))
     if loc.copies:
         message = f"Question {spec.number} is written {len(loc.copies) + 1} times; its answers are joined"
+        problems.append(Problem(where, message))
+    if own := own_lines_above_label(doc, loc):
+        message = (
+            "text typed inside the question's quote, above `Answer:`, is none of the template's: it is part of"
+            f" no answer and not shown here {_excerpt(' '.join(own))}"
+        )
         problems.append(Problem(where, message))
     text, placeholder_left = clean(all_answer_lines(doc, loc), fillers, sections)
     if placeholder_left and _only_a_name(text, spec):
