@@ -901,6 +901,26 @@ def test_a_link_beside_the_placeholder_is_an_answer(registry: Registry, link: st
     assert [p.message for p in a.problems] == ["template placeholder left beside the answer"]
 
 
+@pytest.mark.parametrize(
+    "own", ["---Answer here---", "--- your answer here ---", "\\--- TODO ---", "— TBD —"]
+)
+def test_a_placeholder_of_the_groups_own_means_unanswered(registry: Registry, own: str) -> None:
+    """The group's own placeholder in the template's dashes (in place of the template's, or of 2025's Q31
+    filler) is no answer; with text beside it, the text is the answer."""
+    a = parse(registry, report_text(registry, q18=own)).answer(18)
+    assert a and not a.answered and a.words == 0
+    a = parse(registry, report_text(registry, q18=f"Two VMs did the training.\n\n{own}")).answer(18)
+    assert a and a.answered and a.markdown == "Two VMs did the training."
+
+
+@pytest.mark.parametrize(
+    "written", ["--- Our text here is the answer. ---", "We fill in here what the API returns."]
+)
+def test_an_answer_with_placeholder_words_in_it_stays(registry: Registry, written: str) -> None:
+    a = parse(registry, report_text(registry, q18=written)).answer(18)
+    assert a and a.answered and a.markdown == written.strip("- ")
+
+
 def test_study_number_a_digit_short_is_noted(registry: Registry) -> None:
     q2 = parse(registry, report_text(registry, q2="s12345, s234567")).answer(2)
     assert q2 and [p.message for p in q2.problems] == [

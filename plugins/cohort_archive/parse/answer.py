@@ -16,6 +16,12 @@ _FILL = r"^[ \t>]*[`*_]*[ \t]*{dashes}[ \t]*question[ \t]+\d+[ \t]+fill[ \t]+her
 PLACEHOLDER = re.compile(
     _FILL.format(dashes=f"(?:{_DASHES})?") + rf"\b[^\n]{{0,40}}?[ \t]*(?:{_DASHES})?[ \t]*[`*_]*[ \t]*$", re.I
 )
+# a placeholder of the group's own in the template's dashes: `---Answer here---`, `--- TODO ---`
+_OWN_PLACEHOLDER = re.compile(
+    rf"^[ \t>]*[`*_]*[ \t]*{_DASHES}[ \t]*(?:(?:(?:your|our|the)[ \t]+)?(?:answer|text)[ \t]+(?:goes[ \t]+)?here"
+    rf"|fill[ \t]+(?:in[ \t]+)?here|write[ \t]+here|tbd|todo|to[ \t]+do)[ \t]*[.!:]?[ \t]*{_DASHES}[ \t]*[`*_]*[ \t]*$",
+    re.I,
+)
 # the placeholder, with its dashes, opening a line whose rest is the group's
 _PLACEHOLDER_HEAD = re.compile(_FILL.format(dashes=_DASHES) + rf"[ \t]*{_DASHES}[`*_]*[ \t]+(\S.*)$", re.I)
 # the placeholder's dashes left around an answer; as editors export them also `\---` and `—`
@@ -74,7 +80,8 @@ def clean(
     """
     kept, placeholder = [], False
     for line in lines:
-        if "fill" in line.lower():
+        lower = line.lower()
+        if "fill" in lower:
             if PLACEHOLDER.match(line):
                 placeholder = True
                 continue
@@ -82,6 +89,9 @@ def clean(
                 placeholder = True
                 kept.append(head.group(1))
                 continue
+        if ("here" in lower or "do" in lower or "tbd" in lower) and _OWN_PLACEHOLDER.match(line):
+            placeholder = True
+            continue
         kept.append(line)
     kept = [_without_empty_code(line) if "`" in line else line for line in kept]
     kept = ["" if "\u2014" in line and _DASH_LINE.match(line) else line for line in kept]  # a lone `—`
