@@ -191,6 +191,14 @@ def test_a_quoted_line_in_unquoted_code_below_a_quoted_answer_stays_as_typed(reg
     assert a and re.sub(r"\n{3,}", "\n\n", a.markdown) == "We checked the output:\n\n```\n> expected 3\n```"
 
 
+def test_headings_in_a_code_block_left_open_stay_as_typed(registry: Registry) -> None:
+    """A fence never closed runs to the answer's end on the page: the `#` lines in it are code, not headings
+    to demote."""
+    written = "Our layout is below.\n\n```\nsrc/\n# Notes\n## More"
+    a = parse(registry, report_text(registry, q5=written)).answer(5)
+    assert a and a.markdown == written
+
+
 def test_wrapper_dashes_opened_one_dash_short_go_too(registry: Registry) -> None:
     a = parse(registry, report_text(registry, q18="-- Two VMs did the training. ---")).answer(18)
     assert a and a.markdown == "Two VMs did the training." and a.words == 5

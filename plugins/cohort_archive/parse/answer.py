@@ -149,10 +149,11 @@ def _is_section_heading(line: str, sections: frozenset[str]) -> bool:
 def demote_headings(text: str) -> str:
     """Headings inside an answer become level 5-6 (ATX `#` +4, setext and HTML h1-h4 to h5).
 
-    The page's own structure (report, section, question) then stays intact; fenced code is untouched.
+    The page's own structure (report, section, question) then stays intact; fenced code is untouched (a
+    fence left open runs to the answer's end, as on the page).
     """
     lines = text.split("\n")
-    code = _with_pre(lines, code_mask(lines))
+    code = _with_pre(lines, code_mask(lines, unclosed_to_end=True))
     for i, line in enumerate(lines):
         if code[i]:
             continue

@@ -180,8 +180,12 @@ def without_comments(text: str) -> tuple[str, int]:
     return _COMMENT.sub(blank, text), len(hidden)
 
 
-def code_mask(lines: list[str]) -> list[bool]:
-    """For each line, whether it is inside (or fences) a fenced code block."""
+def code_mask(lines: list[str], *, unclosed_to_end: bool = False) -> list[bool]:
+    """For each line, whether it is inside (or fences) a fenced code block.
+
+    A fence never closed is its own line only, so that a stray one does not swallow the report; in one
+    answer's text (`unclosed_to_end`) it runs to the end, as the page renders it.
+    """
     mask = [False] * len(lines)
     fences = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]  # all _FENCE can match
     k = 0
@@ -194,6 +198,7 @@ def code_mask(lines: list[str]) -> list[bool]:
             continue
         fence = m.group(1)
         close = None
+        stop = len(lines)
         for j in range(i + 1, len(lines)):
             line = lines[j]
             if "```" in line or "~~~" in line:
@@ -207,8 +212,9 @@ def code_mask(lines: list[str]) -> list[bool]:
                     close = j
                     break
             if line.lstrip().startswith("#") and _QUESTION_HEADING.match(line.lstrip("# ")):
+                stop = j
                 break  # an unclosed fence does not swallow the next question
-        end = close if close is not None else i
+        end = close if close is not None else (stop - 1 if unclosed_to_end else i)
         for n in range(i, end + 1):
             mask[n] = True
         while k < len(fences) and fences[k] <= end:
