@@ -207,6 +207,65 @@ def test_the_templates_own_lines_edited_are_not_named_as_the_groups(
     assert not any("question's quote" in p.message for a in parse(registry, text).answers for p in a.problems)
 
 
+def test_a_line_of_the_groups_right_below_the_italic_example_is_named(registry: Registry) -> None:
+    text = filled(registry, "2025-january")
+    example = text.index("> *", text.index("### Question 5"))
+    line_end = text.index("\n", example) + 1
+    report = parse(registry, text[:line_end] + ">https://app.example.org/demo\n" + text[line_end:])
+    notes = [p.message for p in report.answer(5).problems if "question's quote" in p.message]  # type: ignore[union-attr]
+    assert len(notes) == 1 and notes[0].endswith("'https://app.example.org/demo'")
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "> Example: We used a plain argparser with flags such as --lr and --batch_size 25\n",
+        "> Example:\n> We used a plain argparser with flags such as --lr.\n> Each run takes its own seed.\n",
+    ],
+    ids=["inline", "below"],
+)
+def test_the_example_typed_without_its_italics_is_not_named_as_the_groups(
+    registry: Registry, example: str
+) -> None:
+    text = filled(registry, "2025-january")
+    start = text.index("> Example:", text.index("### Question 12"))
+    end = text.index("> Answer:", start)
+    report = parse(registry, text[:start] + example + ">\n" + text[end:])
+    assert not any("question's quote" in p.message for a in report.answers for p in a.problems)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("where", ["after-checklist", "under-heading", "no-checklist"])
+def test_text_between_the_checklist_and_question_1_is_named_in_a_problem(
+    registry: Registry, version: str, where: str
+) -> None:
+    """The template has only the `## Group information` heading between its checklist and question 1:
+    a paragraph of the group's there belongs to no answer, and a problem on the report names it."""
+    note = "Here is our report, written together over the last week."
+    text = filled(registry, version)
+    if where == "no-checklist":
+        text = re.sub(r"(?m)^\* \[[ x]\] .*\n", "", text)
+    assert not any("question 1 is part of no answer" in p.message for p in parse(registry, text).problems)
+    heading = "## Group information\n"
+    if where == "after-checklist":
+        text = text.replace(heading, f"{note}\n\n{heading}", 1)
+    else:
+        text = text.replace(heading, f"{heading}\n{note}\n", 1)
+    report = parse(registry, text)
+    assert [a.markdown for a in report.answers] == [
+        answer_of(registry, version, q.number) for q in registry.template(version).questions
+    ]
+    (problem,) = [p for p in report.problems if "question 1 is part of no answer" in p.message]
+    assert problem.where == "Q1" and problem.message.endswith(f"(10 words): {note!r}")
+
+
+def test_a_note_right_below_the_last_checklist_item_is_part_of_it(registry: Registry) -> None:
+    text = filled(registry, "2025-january")
+    last = text.index("\n", text.index("Uploaded all your code to GitHub"))
+    report = parse(registry, text[:last] + "\nwith the data kept out of git" + text[last:])
+    assert not any("question 1 is part of no answer" in p.message for p in report.problems)
+
+
 def test_a_quote_ending_an_answer_is_kept(registry: Registry) -> None:
     ans = (
         answer_of(registry, "2026-january", 7) + "\n\n> As the saying goes, in the end it worked.\n> Mostly."

@@ -146,6 +146,42 @@ def between_sections(doc: Document, located: list[Located]) -> list[tuple[Locate
     return out
 
 
+_LISTISH = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)]|\|)")  # a list item or table row (a checklist's line)
+
+
+def above_first_question(doc: Document, first: int, checklist: bool) -> str:
+    """What the group wrote between the checklist (its last item; without one, the heading above) and the
+    first question, line `first`: the template has only a section heading there. "" when nothing."""
+    lines = doc.lines
+    if checklist:
+        last = next(
+            (i for i in range(first - 1, -1, -1) if _LISTISH.match(lines[i]) and not doc.code[i]), None
+        )
+    else:
+        last = next(
+            (i for i in range(first - 1, max(-1, first - 8), -1) if lines[i].lstrip().startswith("#")), None
+        )
+    if last is None:
+        return ""
+    paragraphs: list[list[str]] = [[]]
+    for i in range(last + 1, first):
+        text = lines[i].strip()
+        if not text or text.startswith("#"):  # a heading parts paragraphs too
+            if paragraphs[-1]:
+                paragraphs.append([])
+        else:
+            paragraphs[-1].append(text)
+    if checklist and lines[last + 1 : last + 2] and lines[last + 1].strip():
+        paragraphs = paragraphs[1:]  # runs on from the last item (a lazy line): part of that item
+    kept = [
+        p
+        for p in paragraphs
+        if p and not p[0].startswith(">") and not _RULE_LINE.match(p[0]) and not opens_section_intro(p[0])
+    ]
+    return "\n\n".join("\n".join(p) for p in kept)
+
+
+_RULE_LINE = re.compile(r"^([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ADDED_HEADING = re.compile(r"^\W*question\W*\d+[a-z]{0,2}\b", re.I)  # `Question 3b`, `Question 32`
 
 
@@ -352,7 +388,27 @@ def own_lines_above_label(doc: Document, loc: Located) -> list[str]:
     if marker is None:
         return []
     prompt = set(phrase_tokens(loc.spec.prompt))
-    return [line.strip() for line in inner[:marker] if _own_line(line, prompt)]
+    own: list[str] = []
+    example = False  # in the example's paragraph (from `Example:` to a blank line)
+    plain: bool | None = (
+        None  # whether the example is typed plain, not in the course's italics (None: unseen)
+    )
+    for line in inner[:marker]:
+        text = line.strip()
+        if not text:
+            example = False
+        elif _EXAMPLE.match(text):
+            example, plain = True, None
+        elif m := _EXAMPLE_INLINE.match(text):  # `Example: We used ...` on one line
+            example, plain = True, not _example_like(m.group(1))
+        elif example:  # typed plain, every line of the example is the template's; in italics, only those
+            if plain is None:
+                plain = not _example_like(text)
+            if not plain and not _example_like(text) and _own_line(line, prompt):
+                own.append(text)
+        elif _own_line(line, prompt):
+            own.append(text)
+    return own
 
 
 _URL = re.compile(r"https?://|\bwww\.", re.I)

@@ -12,6 +12,7 @@ from cohort_archive.parse.group_info import group_number_text, study_number_note
 from cohort_archive.parse.questions import (
     EXAMPLE_GAP,
     Located,
+    above_first_question,
     all_answer_lines,
     between_sections,
     locate,
@@ -73,6 +74,12 @@ def parse_report(
         problems.append(Problem(f"Q{below.spec.number}", message))
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
+    if stray := above_first_question(doc, first, present):
+        where = "the checklist" if present else "the heading"
+        message = (
+            f"text between {where} and question 1 is part of no answer and not shown here {_excerpt(stray)}"
+        )
+        problems.append(Problem("Q1", message))
     q1, q2 = (next((a for a in answers if a.number == n), None) for n in (1, 2))
     group_text = group_number_text(q1.markdown) if q1 and q1.answered else ""
     students = study_numbers(q2.markdown) if q2 else []
