@@ -259,6 +259,16 @@ def test_text_between_the_checklist_and_question_1_is_named_in_a_problem(
     assert problem.where == "Q1" and problem.message.endswith(f"(10 words): {note!r}")
 
 
+def test_without_checklist_only_text_under_the_first_questions_section_heading_is_named(
+    registry: Registry,
+) -> None:
+    """With the checklist's items deleted, the heading above question 1 decides: the template's checklist
+    intro under its own heading is no text of the group's."""
+    text = re.sub(r"(?m)^\* \[[ x]\] .*\n", "", filled(registry, "2025-january"))
+    text = text.replace("## Group information\n", "", 1)
+    assert not any("question 1 is part of no answer" in p.message for p in parse(registry, text).problems)
+
+
 def test_a_note_right_below_the_last_checklist_item_is_part_of_it(registry: Registry) -> None:
     text = filled(registry, "2025-january")
     last = text.index("\n", text.index("Uploaded all your code to GitHub"))

@@ -149,18 +149,19 @@ def between_sections(doc: Document, located: list[Located]) -> list[tuple[Locate
 _LISTISH = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)]|\|)")  # a list item or table row (a checklist's line)
 
 
-def above_first_question(doc: Document, first: int, checklist: bool) -> str:
-    """What the group wrote between the checklist (its last item; without one, the heading above) and the
-    first question, line `first`: the template has only a section heading there. "" when nothing."""
+def above_first_question(doc: Document, first: int, checklist: bool, sections: frozenset[str]) -> str:
+    """What the group wrote between the checklist (its last item; without one, the section heading above,
+    one of `sections`) and the first question, line `first`: the template has only a section heading
+    there. "" when nothing."""
     lines = doc.lines
+    last: int | None
     if checklist:
         last = next(
             (i for i in range(first - 1, -1, -1) if _LISTISH.match(lines[i]) and not doc.code[i]), None
         )
     else:
-        last = next(
-            (i for i in range(first - 1, max(-1, first - 8), -1) if lines[i].lstrip().startswith("#")), None
-        )
+        above = (h for h in reversed(doc.headings) if first - 8 < h.line < first)
+        last = next((h.line for h in above if normalised_phrase(h.text) in sections), None)
     if last is None:
         return ""
     paragraphs: list[list[str]] = [[]]

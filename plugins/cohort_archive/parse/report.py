@@ -74,7 +74,7 @@ def parse_report(
         problems.append(Problem(f"Q{below.spec.number}", message))
     first = min((loc.start for loc in located if loc.start is not None), default=len(doc.lines))
     checklist, present = parse_checklist(doc, first, template.checklist)
-    if stray := above_first_question(doc, first, present):
+    if stray := above_first_question(doc, first, present, sections):
         where = "the checklist" if present else "the heading"
         message = (
             f"text between {where} and question 1 is part of no answer and not shown here {_excerpt(stray)}"
