@@ -441,6 +441,22 @@ def test_a_setext_underline_of_any_length_makes_a_demoted_heading(registry: Regi
     assert a.words == len(ans.split())  # counted on the text as written
 
 
+@pytest.mark.parametrize("underline", ["-", "---", "==="])
+def test_a_setext_underline_makes_its_whole_paragraph_the_heading(registry: Registry, underline: str) -> None:
+    """As on GitHub, every line of the paragraph above the underline is the heading's text (a pasted
+    coverage table's rows above a `-----` line), not the last line alone."""
+    ans = f"Our coverage:\n\nfile one 80%\nfile two 60%\n{underline}\n\nTotal 70%."
+    a = parse(registry, report_text(registry, q8=ans)).answer(8)
+    assert (
+        a
+        and re.sub(r"\n{3,}", "\n\n", a.markdown)
+        == "Our coverage:\n\n##### file one 80% file two 60%\n\nTotal 70%."
+    )
+    assert a.words == len(ans.split())
+    html = MarkdownRenderer().render(a.markdown)
+    assert html.count("<h5") == 1 and "<p>file one" not in html
+
+
 def test_headings_in_list_items_and_quotes_are_demoted_too(registry: Registry) -> None:
     ans = "Two ways:\n\n- ### Locally:\n  run it.\n- ### Cloud:\n  deploy it.\n\n1. # First\n\n> ## Quoted\n\n- #1 is no heading"
     a = parse(registry, report_text(registry, q11=ans)).answer(11)

@@ -167,12 +167,20 @@ def demote_headings(text: str) -> str:
             and not code[i - 1]
             and not _NOT_PARAGRAPH.match(lines[i - 1])
             and not _SETEXT.match(lines[i - 1])
-        ):  # the line above the underline, as Python-Markdown (which renders the page) takes it
-            lines[i - 1] = "##### " + lines[i - 1].strip()
-            lines[i] = ""
+        ):  # the whole paragraph above the underline is the heading's text, as on GitHub
+            k = i - 1
+            while k > 0 and _paragraph_line(lines[k - 1]) and not code[k - 1]:
+                k -= 1
+            lines[k] = "##### " + " ".join(line.strip() for line in lines[k:i])
+            lines[k + 1 : i + 1] = [""] * (i - k)
         elif "<" in line:
             lines[i] = _HTML_HEADING.sub(r"<\1h5", line)
     return "\n".join(lines)
+
+
+def _paragraph_line(line: str) -> bool:
+    """Whether a line can be part of a paragraph above a setext underline (text, not another block)."""
+    return bool(line.strip()) and not _NOT_PARAGRAPH.match(line) and not _SETEXT.match(line)
 
 
 def _without_label(lines: list[str]) -> list[str]:
