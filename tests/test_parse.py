@@ -141,6 +141,23 @@ def test_an_unquoted_line_below_a_quoted_answer_goes_on_with_its_paragraph(
 
 
 @pytest.mark.parametrize(
+    "typed",
+    ["> Answer:\nName Cover\n----------", "> Answer: Our coverage:\nName Cover\n----------"],
+    ids=["below-the-label", "on-the-label"],
+)
+def test_a_dash_line_below_lazy_lines_is_a_rule_not_their_underline(registry: Registry, typed: str) -> None:
+    """Lines going on with the quote's paragraph (lazy lines) cannot be a heading: the `---` below them is
+    a rule, as on GitHub; a line of the answer's own above a later `---` still is one."""
+    ans = answer_of(registry, "2025-january", 7)
+    below = "main.py 90%\n----------\n\nAll of it is tested."
+    text = report_text(registry).replace(f"> Answer:\n\n{ans}\n", f"{typed}\n{below}\n")
+    a = parse(registry, text).answer(7)
+    assert a and "Name Cover\n\n----------\n##### main.py 90%" in a.markdown
+    html = MarkdownRenderer().render(a.markdown)
+    assert "<hr>" in html and "<h5>main.py 90%</h5>" in html and "<h5>Name Cover" not in html
+
+
+@pytest.mark.parametrize(
     ("quoted", "below"),
     [
         ("> Answer: We test the API.", "- and the data"),  # a list starts

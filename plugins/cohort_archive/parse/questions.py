@@ -43,6 +43,7 @@ _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
 _EXAMPLE_INLINE = re.compile(r"^[\s*_]*example\s*:[\s*_]*?(\S.*)$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
+_DASH_LINE = re.compile(r"^[ \t]{0,3}-{3,}[ \t]*$")  # a setext underline or a rule
 _FENCE_INFO = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*\S")  # an opening fence with its language
 _LIST_MARKER = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 _EXAMPLE_LINES = 6  # how far below a quote ending at `Example:` its unquoted example may reach
@@ -368,7 +369,14 @@ def answer_lines(doc: Document, loc: Located) -> list[str]:
             after = own + ([""] if own else []) + ([rest] if rest.strip() else []) + lines[k + 1 : loc.end]
     # a line right below the quote, without `>`, that goes on with the quoted answer's last paragraph (a lazy
     # continuation line) stays in that paragraph, as on GitHub
-    lazy = bool(after) and after[0] == lines[b_end] and _goes_on(quoted, after[0])
+    on_label = marker is not None and marker == len(inner) - 1 and not quoted and is_quoted(lines[b_start])
+    lazy = (
+        bool(after)
+        and after[0] == lines[b_end]
+        and _goes_on(quoted or (["Answer:"] if on_label else []), after[0])
+    )
+    if lazy:
+        after = _rule_kept_apart(after)
     answer = _after_retyped_prompt(quoted + ([""] if quoted and after and not lazy else []) + after, loc)
     if before:
         rest = trim_blank_lines(answer)
@@ -428,6 +436,19 @@ def _own_line(line: str, prompt: set[str]) -> bool:
     if not words:
         return bool(_URL.search(text))
     return sum(w in prompt or w in _TEMPLATE_WORDS for w in words) / len(words) < 0.7
+
+
+def _rule_kept_apart(lines: list[str]) -> list[str]:
+    """`lines` open with lazy continuation lines of a quoted paragraph: a `---` right below them cannot
+    underline them (they are the quote's), so it is a rule, as on GitHub; a blank line keeps it apart."""
+    for k, line in enumerate(lines):
+        if not line.strip():
+            break
+        if k and _DASH_LINE.match(line):
+            return [*lines[:k], "", *lines[k:]]
+        if k and starts_block(line.lstrip(" ")):
+            break
+    return lines
 
 
 def _goes_on(quoted: list[str], line: str) -> bool:
