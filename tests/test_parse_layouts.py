@@ -276,6 +276,38 @@ def test_a_note_right_below_the_last_checklist_item_is_part_of_it(registry: Regi
     assert not any("question 1 is part of no answer" in p.message for p in report.problems)
 
 
+def _without_label(text: str, number: int) -> str:
+    """The report with question `number`'s `>` / `> Answer:` lines and placeholder deleted."""
+    head = text.index(f"### Question {number}\n")
+    label = text.index(">\n> Answer:\n", head)
+    rest = text.index("\n\n", label + len(">\n> Answer:\n") + 1)
+    return text[:label] + text[rest + 2 :]
+
+
+def test_a_quote_of_the_groups_own_below_the_prompt_stays_one_with_the_label_deleted(
+    registry: Registry,
+) -> None:
+    """With `Answer:` deleted, a quote the group wrote below the template's (a blank line between) is its
+    own, as on GitHub: shown as a quote, its `>` counted, as with the label kept."""
+    own = "> We kept the src folder.\n>\n> We added an api folder."
+    text = _without_label(filled(registry, "2026-january"), 5)
+    head = text.index("### Question 6\n")
+    a = parse(registry, text[:head] + f"\n{own}\n\n" + text[head:]).answer(5)
+    assert a and a.markdown == own and a.words == 13
+
+
+def test_the_prompts_hint_after_a_blank_line_is_still_the_templates_with_the_label_deleted(
+    registry: Registry,
+) -> None:
+    text = _without_label(filled(registry, "2026-january"), 5)
+    head = text.index("### Question 5\n")
+    hint = text.index(">\n> Recommended answer length", head)
+    text = text[:hint] + "\n" + text[hint + 2 :]  # the quote's empty line typed as a blank one
+    nxt = text.index("### Question 6\n")
+    a = parse(registry, text[:nxt] + "\nWe kept the src folder.\n\n" + text[nxt:]).answer(5)
+    assert a and a.markdown == "We kept the src folder."
+
+
 def test_a_quote_ending_an_answer_is_kept(registry: Registry) -> None:
     ans = (
         answer_of(registry, "2026-january", 7) + "\n\n> As the saying goes, in the end it worked.\n> Mostly."

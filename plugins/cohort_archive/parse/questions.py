@@ -599,11 +599,22 @@ def _template_block(doc: Document, loc: Located, begin: int) -> tuple[int, int] 
             if nxt is not None and is_quoted(lines[nxt]):
                 answered = answered or _has_answer(lines, checked, end)
                 checked = end
-                if not answered:
+                if not answered and (
+                    _has_answer(lines, nxt, loc.end) or _template_like(strip_quote(lines[nxt]))
+                ):  # type: ignore[arg-type]
                     end = nxt
                     continue
+                # no `Answer:` below and no template text: a quote of the group's own (its label deleted)
         break
     return start, end
+
+
+def _template_like(line: str) -> bool:
+    """Whether a quote's first line is the template's: its bold prompt, length hint, `Example:` or example."""
+    text = line.strip()
+    return bool(
+        _HINT.match(text) or _EXAMPLE.match(text) or _EXAMPLE_INLINE.match(text) or _example_like(text)
+    ) or text.startswith(("**", "__"))
 
 
 def _unquoted_template_end(doc: Document, prompt_end: int, stop: int) -> int:
