@@ -25,6 +25,7 @@ from cohort_archive.registry.document import (
     Document,
     Heading,
     Paragraph,
+    code_mask,
     is_quoted,
     quoted_question_heading,
     starts_block,
@@ -42,9 +43,7 @@ _HINT = re.compile(r"^[\s*_]*(?:recommended\s+)?answer\s+length\b", re.I)
 _EXAMPLE = re.compile(r"^[\s*_]*example\s*:?[\s*_]*$", re.I)
 _EXAMPLE_INLINE = re.compile(r"^[\s*_]*example\s*:[\s*_]*?(\S.*)$", re.I)
 _ITALIC_LINE = re.compile(r"^\s*([*_]).*\1[\s.]*$")
-_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
 _DASH_LINE = re.compile(r"^[ \t]{0,3}-{3,}[ \t]*$")  # a setext underline or a rule
-_FENCE_INFO = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*\S")  # an opening fence with its language
 _LIST_MARKER = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 _EXAMPLE_LINES = 6  # how far below a quote ending at `Example:` its unquoted example may reach
 EXAMPLE_GAP = re.compile(r"\.\.\.|…|XXXX")  # the gaps and placeholders of the course's examples
@@ -457,7 +456,7 @@ def _goes_on(quoted: list[str], line: str) -> bool:
     the line starts no block of its own."""
     if not quoted or not quoted[-1].strip() or not line.strip() or is_quoted(line):
         return False
-    if sum(1 for q in quoted if _FENCE.match(q)) % 2:  # inside an open code block
+    if code_mask(quoted, unclosed_to_end=True)[-1]:  # in (or closing) a code block
         return False
     last = _LIST_MARKER.sub("", quoted[-1], count=1)  # a list item's text goes on the same way
     if len(last) - len(last.lstrip(" ")) >= 4 or starts_block(last.lstrip(" ")):
@@ -484,18 +483,11 @@ def _quoted_first(doc: Document, start: int, lines: list[str]) -> bool:
 def _quoted_fences(doc: Document, start: int, lines: list[str]) -> list[bool]:
     """For each of `lines` (from line `start` on), whether it belongs to a fenced code block opened by a
     quoted fence (`> ```bash`): such a block is the quote's, `>` markers and all."""
-    out: list[bool] = []
-    inside = quoted = False
-    for i, line in enumerate(lines):
-        if not doc.code[start + i]:
-            inside = False
-        elif not inside:  # an opening fence
-            inside, quoted = True, is_quoted(line)
-        elif _FENCE.match(strip_quote(line).lstrip()) and not _FENCE_INFO.match(strip_quote(line)):
-            out.append(quoted)  # the closing fence
-            inside = False
-            continue
-        out.append(inside and quoted)
+    out = [False] * len(lines)
+    for first, last in doc.fences:
+        if first <= start + len(lines) - 1 and last >= start and is_quoted(doc.lines[first]):
+            for i in range(max(first, start), min(last, start + len(lines) - 1) + 1):
+                out[i - start] = True
     return out
 
 

@@ -95,12 +95,14 @@ class Document:
     """A report's lines with their structure."""
 
     lines: list[str]
+    fences: list[tuple[int, int]] = field(init=False)  # (opening, closing) fence line of each code block
     code: list[bool] = field(init=False)  # True for lines inside (or fencing) a code block
     headings: list[Heading] = field(init=False)
     paragraphs: list[Paragraph] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.code = code_mask(self.lines)
+        self.fences = fence_spans(self.lines)
+        self.code = mask_of(self.fences, len(self.lines))
         self.headings = []
         for i, line in enumerate(self.lines):
             if self.code[i]:
@@ -186,7 +188,20 @@ def code_mask(lines: list[str], *, unclosed_to_end: bool = False) -> list[bool]:
     A fence never closed is its own line only, so that a stray one does not swallow the report; in one
     answer's text (`unclosed_to_end`) it runs to the end, as the page renders it.
     """
-    mask = [False] * len(lines)
+    return mask_of(fence_spans(lines, unclosed_to_end=unclosed_to_end), len(lines))
+
+
+def mask_of(spans: list[tuple[int, int]], n: int) -> list[bool]:
+    """`n` flags, True on the lines of the (first, last) spans."""
+    mask = [False] * n
+    for first, last in spans:
+        mask[first : last + 1] = [True] * (last + 1 - first)
+    return mask
+
+
+def fence_spans(lines: list[str], *, unclosed_to_end: bool = False) -> list[tuple[int, int]]:
+    """(opening fence, closing fence) line of each fenced code block, in order (see `code_mask`)."""
+    spans: list[tuple[int, int]] = []
     fences = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]  # all _FENCE can match
     k = 0
     i = 0
@@ -215,11 +230,10 @@ def code_mask(lines: list[str], *, unclosed_to_end: bool = False) -> list[bool]:
                 stop = j
                 break  # an unclosed fence does not swallow the next question
         end = close if close is not None else (stop - 1 if unclosed_to_end else i)
-        for n in range(i, end + 1):
-            mask[n] = True
+        spans.append((i, end))
         while k < len(fences) and fences[k] <= end:
             k += 1
-    return mask
+    return spans
 
 
 def _paragraphs(lines: list[str], code: list[bool], heading_lines: set[int]) -> list[Paragraph]:
