@@ -134,13 +134,8 @@ def between_sections(doc: Document, located: list[Located]) -> list[tuple[Locate
         cut, start = above.end, below.start
         if cut is None or start is None or cut >= start or cut not in heading_lines:
             continue
-        paragraphs: list[list[str]] = [[]]
-        for line in doc.lines[cut + 1 : start]:
-            if line.strip():
-                paragraphs[-1].append(line.strip())
-            elif paragraphs[-1]:
-                paragraphs.append([])
-        kept = [p for p in paragraphs if p and not p[0].startswith(">") and not opens_section_intro(p[0])]
+        paragraphs = _text_paragraphs(doc.lines[cut + 1 : start])
+        kept = [p for p in paragraphs if not p[0].startswith(">") and not opens_section_intro(p[0])]
         if kept:
             out.append((below, heading_lines[cut], "\n\n".join("\n".join(p) for p in kept)))
     return out
@@ -164,22 +159,30 @@ def above_first_question(doc: Document, first: int, checklist: bool, sections: f
         last = next((h.line for h in above if normalised_phrase(h.text) in sections), None)
     if last is None:
         return ""
-    paragraphs: list[list[str]] = [[]]
-    for i in range(last + 1, first):
-        text = lines[i].strip()
-        if not text or text.startswith("#"):  # a heading parts paragraphs too
-            if paragraphs[-1]:
-                paragraphs.append([])
-        else:
-            paragraphs[-1].append(text)
-    if checklist and lines[last + 1 : last + 2] and lines[last + 1].strip():
+    paragraphs = _text_paragraphs(lines[last + 1 : first], headings_part=True)
+    below = lines[last + 1].strip() if last + 1 < first else ""
+    if checklist and below:
         paragraphs = paragraphs[1:]  # runs on from the last item (a lazy line): part of that item
     kept = [
         p
         for p in paragraphs
-        if p and not p[0].startswith(">") and not _RULE_LINE.match(p[0]) and not opens_section_intro(p[0])
+        if not p[0].startswith(">") and not _RULE_LINE.match(p[0]) and not opens_section_intro(p[0])
     ]
     return "\n\n".join("\n".join(p) for p in kept)
+
+
+def _text_paragraphs(lines: list[str], *, headings_part: bool = False) -> list[list[str]]:
+    """The lines' paragraphs, each a list of its stripped lines: blank lines part them (and, with
+    `headings_part`, heading lines, which belong to none)."""
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        text = line.strip()
+        if not text or (headings_part and text.startswith("#")):
+            if paragraphs[-1]:
+                paragraphs.append([])
+        else:
+            paragraphs[-1].append(text)
+    return [p for p in paragraphs if p]
 
 
 _RULE_LINE = re.compile(r"^([-*_])(?:[ \t]*\1){2,}[ \t]*$")
