@@ -269,6 +269,14 @@ def test_without_checklist_only_text_under_the_first_questions_section_heading_i
     assert not any("question 1 is part of no answer" in p.message for p in parse(registry, text).problems)
 
 
+def test_text_under_a_heading_typed_right_below_the_last_checklist_item_is_named(registry: Registry) -> None:
+    text = filled(registry, "2025-january").replace(
+        "\n\n## Group information\n", "\n## Group information\nOur own words.\n", 1
+    )
+    (problem,) = [p for p in parse(registry, text).problems if "question 1 is part of no answer" in p.message]
+    assert problem.message.endswith("(3 words): 'Our own words.'")
+
+
 def test_a_note_right_below_the_last_checklist_item_is_part_of_it(registry: Registry) -> None:
     text = filled(registry, "2025-january")
     last = text.index("\n", text.index("Uploaded all your code to GitHub"))

@@ -161,7 +161,7 @@ def above_first_question(doc: Document, first: int, checklist: bool, sections: f
         return ""
     paragraphs = _text_paragraphs(lines[last + 1 : first], headings_part=True)
     below = lines[last + 1].strip() if last + 1 < first else ""
-    if checklist and below:
+    if checklist and below and not below.startswith("#"):
         paragraphs = paragraphs[1:]  # runs on from the last item (a lazy line): part of that item
     kept = [
         p
